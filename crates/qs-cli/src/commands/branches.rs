@@ -1,0 +1,105 @@
+//! `qs branches`: list named branches, active ones first.
+
+use std::collections::HashSet;
+
+use qs_repo::revspec;
+use qs_store::Revision;
+
+use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
+use crate::error::CliResult;
+use crate::opts::OptSpec;
+
+pub const COMMAND: CommandDef = CommandDef {
+    name: "branches",
+    aliases: &[],
+    synopsis: "branches [-c]",
+    summary: "list repository named branches",
+    options: &[
+        OptSpec::flag(Some('a'), "active", "only branches with unmerged heads (deprecated)"),
+        OptSpec::flag(Some('c'), "closed", "include closed branches"),
+        OptSpec::list(Some('r'), "rev", "", "only the branches of these revisions"),
+        TEMPLATE_OPT,
+    ],
+    repo: RepoNeed::Required,
+    run,
+};
+
+struct Row {
+    name: Vec<u8>,
+    tip: Revision,
+    active: bool,
+    open: bool,
+}
+
+fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
+    unsupported_options(inv, &["template"])?;
+    let repo = require(&inv.repo)?;
+    let selected: Option<HashSet<Vec<u8>>> = if inv.opts.list("rev").is_empty() {
+        None
+    } else {
+        let revs = revspec::resolve_specs(repo, inv.opts.list("rev"))?;
+        let mut names = HashSet::new();
+        for r in revs {
+            names.insert(repo.changeset(r)?.branch().to_vec());
+        }
+        Some(names)
+    };
+    let topo_heads: HashSet<Revision> = repo.heads()?.iter().copied().collect();
+    let mut rows: Vec<Row> = Vec::new();
+    for (name, heads) in repo.branchmap()? {
+        if selected.as_ref().is_some_and(|s| !s.contains(name)) {
+            continue;
+        }
+        let open = !heads.is_closed();
+        let active = open
+            && heads
+                .heads
+                .iter()
+                .any(|(r, closed)| !closed && topo_heads.contains(r));
+        rows.push(Row {
+            name: name.clone(),
+            tip: heads.tip(),
+            active,
+            open,
+        });
+    }
+    // hg sorts by (active, tip rev, name, open), all descending.
+    rows.sort_by(|a, b| {
+        (b.active, b.tip, &b.name, b.open).cmp(&(a.active, a.tip, &a.name, a.open))
+    });
+    let show_closed = inv.opts.flag("closed");
+    let only_active = inv.opts.flag("active");
+    let mut out = Vec::new();
+    for row in rows {
+        if only_active && !row.active {
+            continue;
+        }
+        if !row.open && !show_closed {
+            continue;
+        }
+        out.extend_from_slice(&row.name);
+        if !inv.ui.quiet() {
+            let rev_text = row.tip.to_string();
+            let width = display_width(&row.name);
+            let pad = 31usize.saturating_sub(rev_text.len() + width);
+            let node = repo.node(row.tip)?;
+            let hex = if inv.ui.debug_flag() { node.hex() } else { node.short() };
+            out.extend(std::iter::repeat_n(b' ', pad));
+            out.extend_from_slice(format!(" {rev_text}:{hex}").as_bytes());
+            if !row.open {
+                out.extend_from_slice(b" (closed)");
+            } else if !row.active {
+                out.extend_from_slice(b" (inactive)");
+            }
+        }
+        out.push(b'\n');
+    }
+    inv.ui.write(&out)?;
+    Ok(0)
+}
+
+/// Terminal columns of a name (UTF-8 characters; wide characters count 2
+/// in hg, which this approximates as 1 until a width table is needed).
+pub fn display_width(name: &[u8]) -> usize {
+    String::from_utf8_lossy(name).chars().count()
+}

@@ -1,0 +1,68 @@
+//! `qs cat`: print files as they were at a revision.
+
+use qs_repo::revspec;
+
+use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
+use crate::error::{CliError, CliResult};
+use crate::opts::OptSpec;
+use crate::paths::{self, PathMatcher};
+
+pub const COMMAND: CommandDef = CommandDef {
+    name: "cat",
+    aliases: &[],
+    synopsis: "cat [OPTION]... FILE...",
+    summary: "output the current or given revision of files",
+    options: &[
+        OptSpec::value(Some('o'), "output", "FORMAT", "write to files named by FORMAT"),
+        OptSpec::value(Some('r'), "rev", "REV", "the revision to print"),
+        OptSpec::flag(None, "decode", "apply decode filters"),
+        OptSpec::list(Some('I'), "include", "PATTERN", "only files matching"),
+        OptSpec::list(Some('X'), "exclude", "PATTERN", "skip files matching"),
+        TEMPLATE_OPT,
+    ],
+    repo: RepoNeed::Required,
+    run,
+};
+
+fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
+    unsupported_options(inv, &["output", "decode", "include", "exclude", "template"])?;
+    if inv.opts.positionals.is_empty() {
+        let _ = super::help::print_command_help(&mut inv.ui, &COMMAND, true);
+        return Err(CliError::Message {
+            text: "hg cat: invalid arguments\n".to_string(),
+            code: 255,
+        });
+    }
+    let repo = require(&inv.repo)?;
+    let mut wanted = Vec::new();
+    for arg in &inv.opts.positionals {
+        paths::reject_patterns(arg)?;
+        wanted.push(paths::repo_path(repo.root(), &inv.cwd, arg)?);
+    }
+    let rev = revspec::resolve_single(repo, inv.opts.value("rev").unwrap_or("."))?;
+    let node = repo.node(rev)?;
+    let manifest = repo.manifest_of(rev)?;
+    let matcher = PathMatcher::new(wanted.clone());
+    let mut printed_any = false;
+    for (path, filenode, _flags) in manifest.iter() {
+        if matcher.matches(path) {
+            let content = repo.file_content(path, &filenode)?;
+            inv.ui.write(&content)?;
+            printed_any = true;
+        }
+    }
+    for path in &wanted {
+        let exists = manifest.iter().any(|(p, _, _)| {
+            p == path.as_slice() || (p.starts_with(path) && p.get(path.len()) == Some(&b'/'))
+        });
+        if !exists {
+            let shown = paths::relative_display(repo.root(), &inv.cwd, path);
+            inv.ui.warn(&format!(
+                "{}: no such file in rev {}\n",
+                String::from_utf8_lossy(&shown),
+                node.short()
+            ))?;
+        }
+    }
+    Ok(if printed_any { 0 } else { 1 })
+}

@@ -1,0 +1,50 @@
+//! `qs tags`: list tags, newest revision first.
+
+use qs_repo::names::TagKind;
+
+use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
+use crate::commands::branches::display_width;
+use crate::error::CliResult;
+
+pub const COMMAND: CommandDef = CommandDef {
+    name: "tags",
+    aliases: &[],
+    synopsis: "tags",
+    summary: "list repository tags",
+    options: &[TEMPLATE_OPT],
+    repo: RepoNeed::Required,
+    run,
+};
+
+fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
+    unsupported_options(inv, &["template"])?;
+    let repo = require(&inv.repo)?;
+    let tags = repo.tags()?;
+    for warning in &tags.warnings {
+        inv.ui.warn(warning)?;
+    }
+    let mut list = Vec::new();
+    for (name, (node, kind)) in &tags.by_name {
+        let rev = repo.changelog().rev_of_node(node)?.map_or(-1, |r| r.0);
+        list.push((rev, name.clone(), *node, *kind));
+    }
+    // hg lists by (revision, name), reversed.
+    list.sort_by(|a, b| (b.0, &b.1).cmp(&(a.0, &a.1)));
+    let debug = inv.ui.debug_flag();
+    let mut out = Vec::new();
+    for (rev, name, node, kind) in list {
+        out.extend_from_slice(&name);
+        if !inv.ui.quiet() {
+            let pad = 30usize.saturating_sub(display_width(&name));
+            out.extend(std::iter::repeat_n(b' ', pad));
+            let hex = if debug { node.hex() } else { node.short() };
+            out.extend_from_slice(format!(" {rev:>5}:{hex}").as_bytes());
+            if inv.ui.verbose() && kind == TagKind::Local {
+                out.extend_from_slice(b" local");
+            }
+        }
+        out.push(b'\n');
+    }
+    inv.ui.write(&out)?;
+    Ok(0)
+}

@@ -1,0 +1,1 @@
+//! The working-directory state (dirstate v1 / v2).

@@ -1,0 +1,18 @@
+//! The repository hub: open a repository (requirements, store, config),
+//! resolve revisions and names (bookmarks, tags, branches), and answer the
+//! questions read commands ask. It never touches a terminal, never reads
+//! the process environment and never changes the current directory.
+
+pub mod changeset;
+pub mod dates;
+pub mod dirstate_parents;
+pub mod discovery;
+pub mod error;
+pub mod names;
+pub mod repo;
+pub mod revspec;
+pub mod util;
+
+pub use changeset::Changeset;
+pub use error::{RepoError, RepoResult};
+pub use repo::Repo;

@@ -1,0 +1,219 @@
+//! Names that point at changesets: bookmarks, tags (global `.hgtags` merged
+//! across heads the way hg does, plus `.hg/localtags` and `tip`) and named
+//! branches with their heads. Each is computed on first use by `Repo`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use qs_store::{Node, Revision, NULL_REVISION};
+use rayon::prelude::*;
+
+use crate::error::RepoResult;
+use crate::repo::Repo;
+
+/// Bookmarks and the active one.
+#[derive(Clone, Debug, Default)]
+pub struct Bookmarks {
+    /// Sorted by name.
+    pub marks: Vec<(Vec<u8>, Node)>,
+    pub active: Option<Vec<u8>>,
+}
+
+impl Bookmarks {
+    /// Names of the bookmarks on `node`, sorted.
+    pub fn on(&self, node: &Node) -> Vec<&[u8]> {
+        self.marks
+            .iter()
+            .filter(|(_, n)| n == node)
+            .map(|(name, _)| name.as_slice())
+            .collect()
+    }
+
+    pub fn get(&self, name: &[u8]) -> Option<Node> {
+        self.marks
+            .iter()
+            .find(|(n, _)| n.as_slice() == name)
+            .map(|(_, node)| *node)
+    }
+}
+
+/// Whether a tag comes from `.hgtags` or `.hg/localtags`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TagKind {
+    Global,
+    Local,
+}
+
+/// All tags, `tip` included.
+#[derive(Clone, Debug, Default)]
+pub struct Tags {
+    pub by_name: HashMap<Vec<u8>, (Node, TagKind)>,
+    /// Warnings hg prints while reading tag files.
+    pub warnings: Vec<String>,
+}
+
+impl Tags {
+    /// Names of the tags on `node`, sorted.
+    pub fn on(&self, node: &Node) -> Vec<&[u8]> {
+        let mut names: Vec<&[u8]> = self
+            .by_name
+            .iter()
+            .filter(|(_, (n, _))| n == node)
+            .map(|(name, _)| name.as_slice())
+            .collect();
+        names.sort();
+        names
+    }
+
+    pub fn get(&self, name: &[u8]) -> Option<Node> {
+        self.by_name.get(name).map(|(n, _)| *n)
+    }
+}
+
+/// One named branch: its heads in increasing revision order.
+#[derive(Clone, Debug, Default)]
+pub struct BranchHeads {
+    /// (revision, closes the branch)
+    pub heads: Vec<(Revision, bool)>,
+}
+
+impl BranchHeads {
+    /// The branch's tip as hg picks it: the last open head, else the last head.
+    pub fn tip(&self) -> Revision {
+        self.heads
+            .iter()
+            .rev()
+            .find(|(_, closed)| !closed)
+            .or_else(|| self.heads.last())
+            .map_or(NULL_REVISION, |(r, _)| *r)
+    }
+
+    /// True if every head is closed.
+    pub fn is_closed(&self) -> bool {
+        self.heads.iter().all(|(_, closed)| *closed)
+    }
+}
+
+/// Branch name → heads.
+pub type BranchMap = BTreeMap<Vec<u8>, BranchHeads>;
+
+/// Per-revision branch and close flag.
+#[derive(Clone, Debug)]
+pub struct BranchInfo {
+    pub branch: Vec<u8>,
+    pub closed: bool,
+}
+
+/// Reads the branch of every revision (in parallel).
+pub(crate) fn branch_infos(repo: &Repo) -> RepoResult<Vec<BranchInfo>> {
+    (0..repo.len() as i32)
+        .into_par_iter()
+        .map(|r| {
+            let cs = repo.changeset(Revision(r))?;
+            Ok(BranchInfo {
+                closed: cs.is_close(),
+                branch: cs.branch().to_vec(),
+            })
+        })
+        .collect()
+}
+
+/// Computes each branch's heads: revisions with no child on the same branch.
+pub(crate) fn compute_branchmap(repo: &Repo, infos: &[BranchInfo]) -> RepoResult<BranchMap> {
+    let mut has_child_on_branch = vec![false; infos.len()];
+    for (r, info) in infos.iter().enumerate() {
+        for p in repo.parents(Revision(r as i32))? {
+            if p.0 >= 0 && infos[p.0 as usize].branch == info.branch {
+                has_child_on_branch[p.0 as usize] = true;
+            }
+        }
+    }
+    let mut map = BranchMap::new();
+    for (r, info) in infos.iter().enumerate() {
+        let entry = map.entry(info.branch.clone()).or_default();
+        if !has_child_on_branch[r] {
+            entry.heads.push((Revision(r as i32), info.closed));
+        }
+    }
+    Ok(map)
+}
+
+/// The repository's topological heads, in increasing revision order.
+pub(crate) fn compute_heads(repo: &Repo) -> RepoResult<Vec<Revision>> {
+    let len = repo.len();
+    let mut is_parent = vec![false; len];
+    for r in 0..len {
+        for p in repo.parents(Revision(r as i32))? {
+            if p.0 >= 0 {
+                is_parent[p.0 as usize] = true;
+            }
+        }
+    }
+    Ok((0..len)
+        .filter(|&r| !is_parent[r])
+        .map(|r| Revision(r as i32))
+        .collect())
+}
+
+/// Reads `.hg/bookmarks` and `.hg/bookmarks.current`.
+pub(crate) fn load_bookmarks(repo: &Repo) -> RepoResult<Bookmarks> {
+    let parsed = qs_store::bookmarks::read(repo.dot_hg(), repo.store_path())?;
+    let mut marks: Vec<(Vec<u8>, Node)> = Vec::new();
+    for (name, node) in parsed.marks {
+        // Bookmarks on unknown nodes are ignored, as hg does.
+        if repo.changelog().rev_of_node(&node)?.is_some() {
+            marks.push((name, node));
+        }
+    }
+    marks.sort();
+    let active = qs_store::bookmarks::read_active(repo.dot_hg())?
+        .filter(|name| marks.iter().any(|(n, _)| n == name));
+    Ok(Bookmarks { marks, active })
+}
+
+/// Global tags from `.hgtags` on every head, local tags, and `tip`.
+pub(crate) fn load_tags(repo: &Repo) -> RepoResult<Tags> {
+    let mut heads = repo.heads()?.to_vec();
+    heads.reverse(); // hg reads newest head last: iterate oldest first below
+    heads.reverse();
+    let mut seen_fnodes: Vec<Node> = Vec::new();
+    let mut files: Vec<(Vec<u8>, Node)> = Vec::new();
+    for head in heads.iter().rev() {
+        let manifest = repo.manifest_of(*head)?;
+        if let Some((fnode, _flags)) = manifest.get(b".hgtags") {
+            if !seen_fnodes.contains(&fnode) {
+                seen_fnodes.push(fnode);
+                let content = repo.file_content(b".hgtags", &fnode)?;
+                files.push((content, fnode));
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut merged = qs_store::tags::TagHistory::default();
+    for (content, fnode) in &files {
+        let parsed = qs_store::tags::parse(content, &format!(".hgtags@{}", fnode.short()));
+        warnings.extend(parsed.warnings.iter().cloned());
+        merged.update(parsed.tags);
+    }
+    let mut by_name: HashMap<Vec<u8>, (Node, TagKind)> = HashMap::new();
+    for (name, node) in merged.resolved() {
+        if !node.is_null() && repo.changelog().rev_of_node(&node)?.is_some() {
+            by_name.insert(name, (node, TagKind::Global));
+        }
+    }
+    if let Ok(local) = std::fs::read(repo.dot_hg().join("localtags")) {
+        let parsed = qs_store::tags::parse(&local, "localtags");
+        warnings.extend(parsed.warnings.iter().cloned());
+        let mut local_hist = qs_store::tags::TagHistory::default();
+        local_hist.update(parsed.tags);
+        for (name, node) in local_hist.resolved() {
+            if node.is_null() {
+                by_name.remove(&name);
+            } else if repo.changelog().rev_of_node(&node)?.is_some() {
+                by_name.insert(name, (node, TagKind::Local));
+            }
+        }
+    }
+    let tip = repo.node(repo.tip())?;
+    by_name.insert(b"tip".to_vec(), (tip, TagKind::Global));
+    Ok(Tags { by_name, warnings })
+}

@@ -1,0 +1,134 @@
+//! Resolving what users type after `-r`: single symbols (numbers, negative
+//! numbers, hashes and unique prefixes, `.`, `tip`, `null`, bookmarks, tags,
+//! branches) and `A:B` ranges. The full revset language replaces the range
+//! part when it lands; symbol lookup stays here, as hg's `revsymbol`.
+
+use qs_store::{Node, NodePrefix, Revision, StoreError, NULL_REVISION};
+
+use crate::error::{RepoError, RepoResult};
+use crate::repo::Repo;
+
+/// Resolves one symbol to a revision, in hg's order: `.`/`tip`/`null`,
+/// a decimal revision number (negative counts from the end), a full hash,
+/// a bookmark, a tag, a branch (its tip), then a unique hash prefix.
+pub fn resolve_symbol(repo: &Repo, symbol: &str) -> RepoResult<Revision> {
+    match symbol {
+        "." => return repo.working_parent(),
+        "null" => return Ok(NULL_REVISION),
+        "tip" => return Ok(repo.tip()),
+        _ => {}
+    }
+    if let Some(rev) = parse_revision_number(symbol, repo.len()) {
+        return Ok(rev);
+    }
+    if symbol.len() == 40 {
+        if let Some(node) = Node::from_hex(symbol.as_bytes()) {
+            if let Some(rev) = repo.changelog().rev_of_node(&node)? {
+                return Ok(rev);
+            }
+        }
+    }
+    let name = symbol.as_bytes();
+    if let Some(node) = repo.bookmarks()?.get(name) {
+        return rev_of_known_node(repo, &node, symbol);
+    }
+    if let Some(node) = repo.tags()?.get(name) {
+        return rev_of_known_node(repo, &node, symbol);
+    }
+    if let Some(heads) = repo.branchmap()?.get(name) {
+        return Ok(heads.tip());
+    }
+    if let Some(prefix) = NodePrefix::from_hex(name) {
+        match repo.changelog().rev_of_prefix(&prefix) {
+            Ok(Some(rev)) => return Ok(rev),
+            Ok(None) => {}
+            Err(StoreError::AmbiguousPrefix) => {
+                return Err(RepoError::AmbiguousIdentifier(symbol.to_string()))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(RepoError::UnknownRevision(symbol.to_string()))
+}
+
+fn rev_of_known_node(repo: &Repo, node: &Node, symbol: &str) -> RepoResult<Revision> {
+    repo.changelog()
+        .rev_of_node(node)?
+        .ok_or_else(|| RepoError::UnknownRevision(symbol.to_string()))
+}
+
+/// A canonical decimal (no sign but `-`, no leading zeros) within range.
+fn parse_revision_number(symbol: &str, len: usize) -> Option<Revision> {
+    let value: i64 = symbol.parse().ok()?;
+    if value.to_string() != symbol {
+        return None;
+    }
+    let len = len as i64;
+    let rev = if value < 0 { value + len } else { value };
+    if rev < 0 || rev >= len {
+        return None;
+    }
+    Some(Revision(rev as i32))
+}
+
+/// Resolves one `-r` argument to revisions in hg's order: a symbol, or a
+/// range `A:B`, `:B`, `A:`, `:` (descending when A > B).
+pub fn resolve_spec(repo: &Repo, spec: &str) -> RepoResult<Vec<Revision>> {
+    if spec.is_empty() {
+        return Err(RepoError::Message("empty query".to_string()));
+    }
+    // A whole-spec name wins over range syntax (names may contain ':').
+    if let Ok(rev) = resolve_symbol(repo, spec) {
+        return Ok(vec![rev]);
+    }
+    if let Some((a, b)) = split_range(spec) {
+        let start = if a.is_empty() {
+            Revision(0)
+        } else {
+            resolve_symbol(repo, a)?
+        };
+        let end = if b.is_empty() {
+            repo.tip()
+        } else {
+            resolve_symbol(repo, b)?
+        };
+        if repo.is_empty() && a.is_empty() && b.is_empty() {
+            return Ok(Vec::new());
+        }
+        return Ok(if start <= end {
+            (start.0..=end.0).map(Revision).collect()
+        } else {
+            (end.0..=start.0).rev().map(Revision).collect()
+        });
+    }
+    resolve_symbol(repo, spec).map(|r| vec![r])
+}
+
+fn split_range(spec: &str) -> Option<(&str, &str)> {
+    if spec.matches(':').count() != 1 || spec.contains("::") {
+        return None;
+    }
+    spec.split_once(':')
+}
+
+/// Resolves every `-r` argument and joins them in order without repeats.
+pub fn resolve_specs(repo: &Repo, specs: &[String]) -> RepoResult<Vec<Revision>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for spec in specs {
+        for rev in resolve_spec(repo, spec)? {
+            if seen.insert(rev) {
+                out.push(rev);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One revision for commands taking a single `-r`: the last of the set.
+pub fn resolve_single(repo: &Repo, spec: &str) -> RepoResult<Revision> {
+    resolve_spec(repo, spec)?
+        .last()
+        .copied()
+        .ok_or_else(|| RepoError::Message("empty revision set".to_string()))
+}

@@ -1,0 +1,55 @@
+//! The error type of the store layer: every failure names the file it was reading.
+
+use std::path::PathBuf;
+
+/// Result alias for store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything that can go wrong while reading or writing store files.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// An operating-system error on a named file.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file's bytes do not follow the format they should.
+    #[error("{path}: {message}")]
+    Corrupt { path: PathBuf, message: String },
+    /// The repository needs a feature this build does not have.
+    /// `names` are the unknown requirement names, sorted.
+    #[error("repository requires features unknown to this Mercurial: {}", names.join(" "))]
+    UnknownRequirements { names: Vec<String> },
+    /// A revision's content does not hash to its node id.
+    #[error("integrity check failed on {path}:{rev}")]
+    IntegrityCheck { path: PathBuf, rev: i32 },
+    /// A revision number outside the revlog.
+    #[error("{path}: no revision {rev}")]
+    NoSuchRevision { path: PathBuf, rev: i32 },
+    /// A node id that the revlog does not contain.
+    #[error("{path}: no node {node}")]
+    NoSuchNode { path: PathBuf, node: String },
+    /// A node prefix that matches more than one node.
+    #[error("ambiguous identifier")]
+    AmbiguousPrefix,
+}
+
+impl StoreError {
+    /// Wraps an I/O error with the path it happened on.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StoreError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A format error in `path`.
+    pub fn corrupt(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        StoreError::Corrupt {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Binary deltas ("bdiff" patches): applying a chain of them to a base text.
