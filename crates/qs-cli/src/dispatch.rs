@@ -67,9 +67,14 @@ pub fn run(ctx: &mut Context<'_>) -> i32 {
         cwd,
         stdout,
         stderr,
+        stdout_is_tty,
         ..
     } = ctx;
-    let process = Process { env, cwd };
+    let process = Process {
+        env,
+        cwd,
+        stdout_is_tty: *stdout_is_tty,
+    };
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut **stdout);
     let result = {
         let ui = Ui::new(&mut out, &mut **stderr, Verbosity::default());
@@ -95,6 +100,7 @@ pub fn run(ctx: &mut Context<'_>) -> i32 {
 struct Process<'p> {
     env: &'p std::collections::HashMap<String, String>,
     cwd: &'p std::path::Path,
+    stdout_is_tty: bool,
 }
 
 /// Writes an error the way hg does and returns the exit code.
@@ -266,6 +272,11 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
     }
 
     let repo = open_repo_for(def, &early, &cwd)?;
+    if def.paged && ctx.stdout_is_tty {
+        if let Some(command) = pager_command(&parsed, ctx.env) {
+            ui.start_pager(&command, ctx.env);
+        }
+    }
     let mut inv = Invocation {
         ui,
         opts: parsed,
@@ -274,7 +285,37 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         config_overrides: early.configs,
         repo,
     };
-    (def.run)(&mut inv)
+    let result = (def.run)(&mut inv);
+    let _ = inv.ui.flush();
+    inv.ui.finish_pager();
+    result
+}
+
+/// The pager to run for a paged command on a terminal, if any: none with
+/// `--pager=never`, under HGPLAIN (unless HGPLAINEXCEPT lists `pager`) or
+/// on a dumb terminal; else `$PAGER`, else `less`.
+fn pager_command(
+    parsed: &opts::ParsedOpts,
+    env: &std::collections::HashMap<String, String>,
+) -> Option<String> {
+    if let Some(mode) = parsed.value("pager") {
+        if matches!(mode, "never" | "false" | "no" | "off" | "0") {
+            return None;
+        }
+    }
+    let plain_except = env
+        .get("HGPLAINEXCEPT")
+        .is_some_and(|e| e.split(',').any(|x| x.trim() == "pager"));
+    if (env.contains_key("HGPLAIN") && !plain_except)
+        || env.get("TERM").map(String::as_str) == Some("dumb")
+    {
+        return None;
+    }
+    let pager = env.get("PAGER").cloned().unwrap_or_else(|| "less".to_string());
+    if pager.is_empty() || pager == "cat" {
+        return None;
+    }
+    Some(pager)
 }
 
 /// The command word and its index: the first argument that is neither a

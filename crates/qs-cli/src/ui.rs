@@ -19,6 +19,14 @@ pub struct Ui<'a> {
     pub verbosity: Verbosity,
     /// HGPLAIN is set: output must be stable for scripts.
     pub plain: bool,
+    /// A running pager receiving regular output instead of `out`.
+    pager: Option<Pager>,
+}
+
+/// A pager process (`less` by default) and the pipe to its input.
+struct Pager {
+    child: std::process::Child,
+    input: std::io::BufWriter<std::process::ChildStdin>,
 }
 
 impl<'a> Ui<'a> {
@@ -28,6 +36,49 @@ impl<'a> Ui<'a> {
             err,
             verbosity,
             plain: false,
+            pager: None,
+        }
+    }
+
+    /// Sends regular output through `command` (run by `sh -c`) from now
+    /// on. If the pager cannot start, output goes on to the original stream.
+    pub fn start_pager(&mut self, command: &str, env: &std::collections::HashMap<String, String>) {
+        if self.pager.is_some() {
+            return;
+        }
+        let _ = self.out.flush();
+        let mut cmd = std::process::Command::new("/bin/sh");
+        cmd.arg("-c").arg(command).env_clear().envs(env);
+        if !env.contains_key("LESS") {
+            cmd.env("LESS", "FRX");
+        }
+        if !env.contains_key("LV") {
+            cmd.env("LV", "-c");
+        }
+        cmd.stdin(std::process::Stdio::piped());
+        if let Ok(mut child) = cmd.spawn() {
+            if let Some(stdin) = child.stdin.take() {
+                self.pager = Some(Pager {
+                    child,
+                    input: std::io::BufWriter::new(stdin),
+                });
+            }
+        }
+    }
+
+    /// Closes the pager's input and waits for the user to quit it.
+    pub fn finish_pager(&mut self) {
+        if let Some(mut pager) = self.pager.take() {
+            let _ = pager.input.flush();
+            drop(pager.input);
+            let _ = pager.child.wait();
+        }
+    }
+
+    fn sink(&mut self) -> &mut dyn Write {
+        match &mut self.pager {
+            Some(p) => &mut p.input,
+            None => &mut *self.out,
         }
     }
 
@@ -45,12 +96,12 @@ impl<'a> Ui<'a> {
 
     /// Regular output.
     pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(bytes)
+        self.sink().write_all(bytes)
     }
 
     /// Regular output from a string.
     pub fn write_str(&mut self, s: &str) -> std::io::Result<()> {
-        self.out.write_all(s.as_bytes())
+        self.sink().write_all(s.as_bytes())
     }
 
     /// Output suppressed by `-q` (hg's `ui.status`).
@@ -58,7 +109,7 @@ impl<'a> Ui<'a> {
         if self.verbosity.quiet {
             return Ok(());
         }
-        self.out.write_all(s.as_bytes())
+        self.sink().write_all(s.as_bytes())
     }
 
     /// Output shown only with `-v` (hg's `ui.note`).
@@ -66,18 +117,18 @@ impl<'a> Ui<'a> {
         if !self.verbose() {
             return Ok(());
         }
-        self.out.write_all(s.as_bytes())
+        self.sink().write_all(s.as_bytes())
     }
 
     /// Warnings and errors, on the error stream.
     pub fn warn(&mut self, s: &str) -> std::io::Result<()> {
-        self.out.flush()?;
+        self.sink().flush()?;
         self.err.write_all(s.as_bytes())
     }
 
     /// Flushes both streams.
     pub fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()?;
+        self.sink().flush()?;
         self.err.flush()
     }
 }

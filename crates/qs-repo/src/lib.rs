@@ -11,7 +11,9 @@ pub mod error;
 pub mod names;
 pub mod repo;
 pub mod revspec;
+pub mod tags_cache;
 pub mod util;
+pub mod working;
 
 pub use changeset::Changeset;
 pub use error::{RepoError, RepoResult};

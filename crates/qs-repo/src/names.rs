@@ -172,30 +172,14 @@ pub(crate) fn load_bookmarks(repo: &Repo) -> RepoResult<Bookmarks> {
 
 /// Global tags from `.hgtags` on every head, local tags, and `tip`.
 pub(crate) fn load_tags(repo: &Repo) -> RepoResult<Tags> {
-    let mut heads = repo.heads()?.to_vec();
-    heads.reverse(); // hg reads newest head last: iterate oldest first below
-    heads.reverse();
-    let mut seen_fnodes: Vec<Node> = Vec::new();
-    let mut files: Vec<(Vec<u8>, Node)> = Vec::new();
-    for head in heads.iter().rev() {
-        let manifest = repo.manifest_of(*head)?;
-        if let Some((fnode, _flags)) = manifest.get(b".hgtags") {
-            if !seen_fnodes.contains(&fnode) {
-                seen_fnodes.push(fnode);
-                let content = repo.file_content(b".hgtags", &fnode)?;
-                files.push((content, fnode));
-            }
-        }
-    }
     let mut warnings = Vec::new();
-    let mut merged = qs_store::tags::TagHistory::default();
-    for (content, fnode) in &files {
-        let parsed = qs_store::tags::parse(content, &format!(".hgtags@{}", fnode.short()));
-        warnings.extend(parsed.warnings.iter().cloned());
-        merged.update(parsed.tags);
-    }
+    let tip_node = repo.node(repo.tip())?;
+    let global = match crate::tags_cache::read_valid(repo.dot_hg(), repo.tip(), &tip_node) {
+        Some(tags) => tags,
+        None => global_tags_from_heads(repo, &mut warnings)?,
+    };
     let mut by_name: HashMap<Vec<u8>, (Node, TagKind)> = HashMap::new();
-    for (name, node) in merged.resolved() {
+    for (name, node) in global {
         if !node.is_null() && repo.changelog().rev_of_node(&node)?.is_some() {
             by_name.insert(name, (node, TagKind::Global));
         }
@@ -213,7 +197,31 @@ pub(crate) fn load_tags(repo: &Repo) -> RepoResult<Tags> {
             }
         }
     }
-    let tip = repo.node(repo.tip())?;
-    by_name.insert(b"tip".to_vec(), (tip, TagKind::Global));
+    by_name.insert(b"tip".to_vec(), (tip_node, TagKind::Global));
     Ok(Tags { by_name, warnings })
+}
+
+/// Reads `.hgtags` from every head (oldest head first, each distinct file
+/// revision once) and merges them with hg's rules.
+fn global_tags_from_heads(
+    repo: &Repo,
+    warnings: &mut Vec<String>,
+) -> RepoResult<Vec<(Vec<u8>, Node)>> {
+    let mut seen_fnodes: Vec<Node> = Vec::new();
+    let mut merged = qs_store::tags::TagHistory::default();
+    for head in repo.heads()?.iter() {
+        let manifest = repo.manifest_of(*head)?;
+        let Some((fnode, _flags)) = manifest.get(b".hgtags") else {
+            continue;
+        };
+        if seen_fnodes.contains(&fnode) {
+            continue;
+        }
+        seen_fnodes.push(fnode);
+        let content = repo.file_content(b".hgtags", &fnode)?;
+        let parsed = qs_store::tags::parse(&content, &format!(".hgtags@{}", fnode.short()));
+        warnings.extend(parsed.warnings.iter().cloned());
+        merged.update(parsed.tags);
+    }
+    Ok(merged.resolved())
 }

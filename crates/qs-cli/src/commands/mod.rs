@@ -64,6 +64,9 @@ pub struct CommandDef {
     pub synopsis: &'static str,
     pub summary: &'static str,
     pub options: &'static [OptSpec],
+    /// Whether output goes through the pager on a terminal (as hg's
+    /// `ui.pager(...)` calls).
+    pub paged: bool,
     pub repo: RepoNeed,
     pub run: fn(&mut Invocation<'_, '_>) -> CliResult<i32>,
 }

@@ -18,6 +18,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::value(None, "style", "STYLE", "output style"),
         TEMPLATE_OPT,
     ],
+    paged: false,
     repo: RepoNeed::Required,
     run,
 };

@@ -12,6 +12,7 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "tags",
     summary: "list repository tags",
     options: &[TEMPLATE_OPT],
+    paged: true,
     repo: RepoNeed::Required,
     run,
 };

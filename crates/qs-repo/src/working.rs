@@ -1,0 +1,24 @@
+//! Questions about the working directory that read commands ask: its
+//! branch, whether it has uncommitted changes, which files it tracks.
+
+use qs_store::StoreError;
+
+use crate::error::RepoResult;
+use crate::repo::Repo;
+
+/// The working directory's branch (`.hg/branch`, `default` when absent).
+pub fn branch(repo: &Repo) -> RepoResult<Vec<u8>> {
+    let path = repo.dot_hg().join("branch");
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let name = bytes.split(|&b| b == b'\n').next().unwrap_or(b"").trim_ascii();
+            Ok(if name.is_empty() {
+                b"default".to_vec()
+            } else {
+                name.to_vec()
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(b"default".to_vec()),
+        Err(e) => Err(StoreError::io(path, e).into()),
+    }
+}
