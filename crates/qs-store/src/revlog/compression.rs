@@ -1,0 +1,132 @@
+//! Decompression of revlog chunks, dispatched on the chunk's first byte.
+//!
+//! `\0`: stored as is (the byte is part of the data); `u`: uncompressed, the
+//! `u` is dropped; `x`: a zlib stream; `(` (0x28): a zstd frame; an empty
+//! chunk is empty data. Decompressed output is capped by the caller (from
+//! the sizes in the index) so a hostile chunk cannot exhaust memory.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+/// First byte of a zstd frame (its magic number is `28 b5 2f fd`).
+const ZSTD_MAGIC_FIRST: u8 = 0x28;
+
+/// Decompresses `chunk`, failing if the result would exceed `cap` bytes.
+/// Raw chunks are returned borrowed. The error is a human-readable reason.
+pub fn decompress(chunk: &[u8], cap: usize) -> Result<Cow<'_, [u8]>, String> {
+    let Some(&header) = chunk.first() else {
+        return Ok(Cow::Borrowed(&[]));
+    };
+    let data = match header {
+        b'\0' => Cow::Borrowed(chunk),
+        b'u' => Cow::Borrowed(&chunk[1..]),
+        b'x' => Cow::Owned(read_capped(
+            flate2::bufread::ZlibDecoder::new(chunk),
+            chunk.len(),
+            cap,
+            "zlib",
+        )?),
+        ZSTD_MAGIC_FIRST => {
+            let decoder = zstd::stream::read::Decoder::with_buffer(chunk)
+                .map_err(|e| format!("zstd: {e}"))?
+                .single_frame();
+            Cow::Owned(read_capped(decoder, chunk.len(), cap, "zstd")?)
+        }
+        other => return Err(format!("unknown compression type 0x{other:02x}")),
+    };
+    if data.len() > cap {
+        return Err(format!(
+            "chunk holds {} bytes, more than the {cap} the index allows",
+            data.len()
+        ));
+    }
+    Ok(data)
+}
+
+/// Reads a decoder to its end, refusing more than `cap` bytes. The buffer
+/// grows with the data actually produced, not with `cap`.
+fn read_capped(
+    decoder: impl Read,
+    compressed_len: usize,
+    cap: usize,
+    what: &str,
+) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(cap.min(compressed_len.saturating_mul(4)));
+    let limit = (cap as u64).saturating_add(1);
+    decoder
+        .take(limit)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("{what} decompression failed: {e}"))?;
+    if out.len() > cap {
+        return Err(format!(
+            "{what} chunk decompresses to more than the {cap} bytes the index allows"
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Write;
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).expect("write to Vec");
+        enc.finish().expect("finish to Vec")
+    }
+
+    #[test]
+    fn decodes_every_header() {
+        assert_eq!(decompress(b"", 0).as_deref(), Ok(&b""[..]));
+        assert_eq!(decompress(b"\0abc", 10).as_deref(), Ok(&b"\0abc"[..]));
+        assert_eq!(decompress(b"uabc", 10).as_deref(), Ok(&b"abc"[..]));
+        let z = zlib(b"hello hello hello");
+        assert_eq!(z[0], b'x');
+        assert_eq!(
+            decompress(&z, 100).as_deref(),
+            Ok(&b"hello hello hello"[..])
+        );
+        let zs = zstd::bulk::compress(b"zstd data zstd data", 3).expect("zstd");
+        assert_eq!(zs[0], ZSTD_MAGIC_FIRST);
+        assert_eq!(
+            decompress(&zs, 100).as_deref(),
+            Ok(&b"zstd data zstd data"[..])
+        );
+        assert!(decompress(b"qabc", 10).is_err());
+    }
+
+    #[test]
+    fn enforces_the_cap() {
+        let big = vec![b'a'; 10_000];
+        assert!(decompress(&zlib(&big), 9_999).is_err());
+        assert!(decompress(&zlib(&big), 10_000).is_ok());
+        let zs = zstd::bulk::compress(&big, 3).expect("zstd");
+        assert!(decompress(&zs, 100).is_err());
+        assert!(decompress(b"uabcdef", 3).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn random_chunks_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256),
+                                     header in prop::sample::select(vec![0u8, b'u', b'x', 0x28, b'q'])) {
+            let mut chunk = vec![header];
+            chunk.extend_from_slice(&bytes);
+            let _ = decompress(&chunk, 1 << 16);
+            let mut zstd_like = vec![0x28, 0xb5, 0x2f, 0xfd];
+            zstd_like.extend_from_slice(&bytes);
+            let _ = decompress(&zstd_like, 1 << 16);
+        }
+
+        #[test]
+        fn compressed_round_trips(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let z = zlib(&data);
+            let unz = decompress(&z, data.len()).expect("zlib").into_owned();
+            prop_assert_eq!(unz, data.clone());
+            let zs = zstd::bulk::compress(&data, 1).expect("zstd");
+            let unzs = decompress(&zs, data.len()).expect("zstd").into_owned();
+            prop_assert_eq!(unzs, data);
+        }
+    }
+}
