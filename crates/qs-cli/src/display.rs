@@ -2,7 +2,7 @@
 //! default style (with `-q`, `-v` and `--debug` variants), written directly
 //! until the template engine takes over.
 
-use qs_repo::{Changeset, Repo, RepoResult};
+use qs_repo::{Repo, RepoResult};
 use qs_store::{Node, Revision};
 
 use crate::error::CliResult;
@@ -71,7 +71,7 @@ pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<
     field(&mut out, "user", &cs.user);
     field(&mut out, "date", cs.date.display().as_bytes());
     if debug {
-        let status = changed_files(repo, &cs)?;
+        let status = qs_repo::changes::file_changes(repo, &cs)?;
         for (label, files) in [
             ("files", &status.modified),
             ("files+", &status.added),
@@ -121,30 +121,6 @@ pub fn meaningful_parents(repo: &Repo, rev: Revision, debug: bool) -> RepoResult
         return Ok(Vec::new());
     }
     Ok(vec![p1])
-}
-
-/// Files changed between a changeset's first parent and itself.
-#[derive(Default, Debug)]
-pub struct ChangedFiles {
-    pub modified: Vec<Vec<u8>>,
-    pub added: Vec<Vec<u8>>,
-    pub removed: Vec<Vec<u8>>,
-}
-
-/// Compares the manifests of `cs` and its first parent.
-pub fn changed_files(repo: &Repo, cs: &Changeset) -> RepoResult<ChangedFiles> {
-    let [p1, _] = repo.parents(cs.rev)?;
-    let old = repo.manifest_of(p1)?;
-    let new = repo.manifest(&cs.manifest)?;
-    let mut changes = ChangedFiles::default();
-    for diff in old.diff(&new) {
-        match diff {
-            qs_store::manifest::DiffEntry::Added(path) => changes.added.push(path.to_vec()),
-            qs_store::manifest::DiffEntry::Removed(path) => changes.removed.push(path.to_vec()),
-            qs_store::manifest::DiffEntry::Modified(path) => changes.modified.push(path.to_vec()),
-        }
-    }
-    Ok(changes)
 }
 
 /// Python's `escape_encode`: backslash escapes for `\\`, control bytes and

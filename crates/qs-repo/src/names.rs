@@ -16,6 +16,8 @@ pub struct Bookmarks {
     /// Sorted by name.
     pub marks: Vec<(Vec<u8>, Node)>,
     pub active: Option<Vec<u8>>,
+    /// Malformed lines, worded as hg warns about them.
+    pub warnings: Vec<String>,
 }
 
 impl Bookmarks {
@@ -156,7 +158,12 @@ pub(crate) fn compute_heads(repo: &Repo) -> RepoResult<Vec<Revision>> {
 
 /// Reads `.hg/bookmarks` and `.hg/bookmarks.current`.
 pub(crate) fn load_bookmarks(repo: &Repo) -> RepoResult<Bookmarks> {
-    let parsed = qs_store::bookmarks::read(repo.dot_hg(), repo.store_path())?;
+    let file = if repo.requirements().has("bookmarksinstore") {
+        repo.store_path().join("bookmarks")
+    } else {
+        repo.dot_hg().join("bookmarks")
+    };
+    let parsed = qs_store::bookmarks::read(&file)?;
     let mut marks: Vec<(Vec<u8>, Node)> = Vec::new();
     for (name, node) in parsed.marks {
         // Bookmarks on unknown nodes are ignored, as hg does.
@@ -167,7 +174,11 @@ pub(crate) fn load_bookmarks(repo: &Repo) -> RepoResult<Bookmarks> {
     marks.sort();
     let active = qs_store::bookmarks::read_active(repo.dot_hg())?
         .filter(|name| marks.iter().any(|(n, _)| n == name));
-    Ok(Bookmarks { marks, active })
+    Ok(Bookmarks {
+        marks,
+        active,
+        warnings: parsed.warnings,
+    })
 }
 
 /// Global tags from `.hgtags` on every head, local tags, and `tip`.

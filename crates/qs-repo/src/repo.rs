@@ -38,7 +38,7 @@ impl Repo {
         let dot_hg = root.join(".hg");
         let requirements = Requirements::load(&dot_hg)?;
         requirements.check_supported()?;
-        let store = requirements.store_path(&dot_hg)?;
+        let store = requirements.store_path();
         let changelog = Revlog::open(&store.join("00changelog.i"), revlog_options())?;
         Ok(Repo {
             root: root.to_path_buf(),

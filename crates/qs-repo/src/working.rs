@@ -22,3 +22,106 @@ pub fn branch(repo: &Repo) -> RepoResult<Vec<u8>> {
         Err(e) => Err(StoreError::io(path, e).into()),
     }
 }
+
+/// One dirstate-v1 entry (interim reader until `qs-dirstate` lands).
+struct Entry {
+    state: u8,
+    mode: i32,
+    size: i32,
+    mtime: i32,
+    path: Vec<u8>,
+}
+
+/// Reads the dirstate-v1 entries (none if there is no dirstate).
+fn read_entries(repo: &Repo) -> RepoResult<Vec<Entry>> {
+    let path = repo.dot_hg().join("dirstate");
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::io(path, e).into()),
+    };
+    if bytes.starts_with(b"dirstate-v2\n") {
+        return Err(crate::error::RepoError::Message(
+            "dirstate-v2 working copies are not supported by qs yet".to_string(),
+        ));
+    }
+    let corrupt = || StoreError::corrupt(&path, "truncated dirstate entry");
+    let mut entries = Vec::new();
+    let mut pos = 40.min(bytes.len());
+    while pos < bytes.len() {
+        let header = bytes.get(pos..pos + 17).ok_or_else(corrupt)?;
+        let int = |i: usize| i32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+        let (state, mode, size, mtime, len) = (header[0], int(1), int(5), int(9), int(13));
+        let len = usize::try_from(len).map_err(|_| corrupt())?;
+        let name = bytes.get(pos + 17..pos + 17 + len).ok_or_else(corrupt)?;
+        let path = name.split(|&b| b == 0).next().unwrap_or(b"").to_vec();
+        entries.push(Entry {
+            state,
+            mode,
+            size,
+            mtime,
+            path,
+        });
+        pos += 17 + len;
+    }
+    Ok(entries)
+}
+
+/// Files tracked in the working directory (not removed), sorted.
+pub fn tracked_files(repo: &Repo) -> RepoResult<Vec<Vec<u8>>> {
+    let mut files: Vec<Vec<u8>> = read_entries(repo)?
+        .into_iter()
+        .filter(|e| e.state != b'r')
+        .map(|e| e.path)
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// True if any tracked file is added, removed, missing or modified.
+pub fn is_dirty(repo: &Repo) -> RepoResult<bool> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let entries = read_entries(repo)?;
+    if entries.iter().any(|e| e.state != b'n' || e.size == -2) {
+        return Ok(true);
+    }
+    let manifest = repo.manifest_of(repo.working_parent()?)?;
+    let root = repo.root();
+    let dirty = entries.par_iter().map(|e| -> RepoResult<bool> {
+        let file = root.join(bytes_path(&e.path));
+        let Ok(meta) = std::fs::symlink_metadata(&file) else {
+            return Ok(true);
+        };
+        let Some((node, flags)) = manifest.get(&e.path) else {
+            return Ok(true);
+        };
+        let is_link = meta.file_type().is_symlink();
+        let is_exec = !is_link && meta.permissions().mode() & 0o100 != 0;
+        if is_link != (flags == b"l") || is_exec != (flags == b"x") {
+            return Ok(true);
+        }
+        if e.size >= 0 && !is_link && meta.len() != e.size as u64 {
+            return Ok(true);
+        }
+        if e.size >= 0 && e.mtime >= 0 && meta.mtime() as i32 == e.mtime && e.mode & 0o100 == meta.mode() as i32 & 0o100 {
+            return Ok(false);
+        }
+        let actual = if is_link {
+            use std::os::unix::ffi::OsStrExt;
+            std::fs::read_link(&file)
+                .map(|t| t.as_os_str().as_bytes().to_vec())
+                .unwrap_or_default()
+        } else {
+            std::fs::read(&file).unwrap_or_default()
+        };
+        Ok(actual != repo.file_content(&e.path, &node)?)
+    });
+    let results: Vec<bool> = dirty.collect::<RepoResult<Vec<bool>>>()?;
+    Ok(results.into_iter().any(|d| d))
+}
+
+fn bytes_path(bytes: &[u8]) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}

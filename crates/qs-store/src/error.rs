@@ -22,6 +22,9 @@ pub enum StoreError {
     /// `names` are the unknown requirement names, sorted.
     #[error("repository requires features unknown to this Mercurial: {}", names.join(" "))]
     UnknownRequirements { names: Vec<String> },
+    /// The repository needs features hg knows but qs cannot read yet.
+    #[error("repository requires features not supported by qs yet: {}", names.join(" "))]
+    UnsupportedRequirements { names: Vec<String> },
     /// A revision's content does not hash to its node id.
     #[error("integrity check failed on {path}:{rev}")]
     IntegrityCheck { path: PathBuf, rev: i32 },

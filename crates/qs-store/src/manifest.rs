@@ -1,1 +1,194 @@
-//! TODO
+//! Manifests: the sorted list of files of a revision, one line each:
+//! `PATH \0 HEX-FILENODE FLAGS \n`, where FLAGS is empty, `l` (symlink),
+//! `x` (executable) or `t` (tree, for tree manifests).
+//!
+//! A `Manifest` keeps the text and the start of each line; entries are
+//! decoded on demand, and lookups are binary searches.
+
+use std::cmp::Ordering;
+
+use crate::node::Node;
+
+/// A parsed (validated) manifest text.
+#[derive(Clone, Debug, Default)]
+pub struct Manifest {
+    text: Vec<u8>,
+    /// Start offset of each line.
+    lines: Vec<usize>,
+}
+
+/// One difference between two manifests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiffEntry<'a> {
+    Added(&'a [u8]),
+    Removed(&'a [u8]),
+    /// Different file node or flags.
+    Modified(&'a [u8]),
+}
+
+impl Manifest {
+    /// The manifest of the null revision.
+    pub fn empty() -> Manifest {
+        Manifest::default()
+    }
+
+    /// Validates `text` and indexes its lines.
+    pub fn parse(text: Vec<u8>) -> Result<Manifest, String> {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut previous: Option<&[u8]> = None;
+        while start < text.len() {
+            let end = text[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|i| start + i)
+                .ok_or("manifest does not end with a newline")?;
+            let line = &text[start..end];
+            let (path, _node, _flags) = split_line(line)
+                .ok_or_else(|| format!("malformed manifest line at byte {start}"))?;
+            if let Some(prev) = previous {
+                if prev >= path {
+                    return Err(format!("manifest not sorted at byte {start}"));
+                }
+            }
+            previous = Some(path);
+            lines.push(start);
+            start = end + 1;
+        }
+        Ok(Manifest { text, lines })
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    fn line(&self, i: usize) -> (&[u8], Node, &[u8]) {
+        let start = self.lines[i];
+        let end = self.text[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.text.len(), |p| start + p);
+        // Lines were validated in `parse`.
+        split_line(&self.text[start..end]).unwrap_or((b"", Node::default(), b""))
+    }
+
+    /// Every entry (path, file node, flags) in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], Node, &[u8])> + '_ {
+        (0..self.lines.len()).map(move |i| self.line(i))
+    }
+
+    /// The file node and flags of `path`.
+    pub fn get(&self, path: &[u8]) -> Option<(Node, &[u8])> {
+        let i = self
+            .lines
+            .binary_search_by(|&start| {
+                let rest = &self.text[start..];
+                let nul = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+                rest[..nul].cmp(path)
+            })
+            .ok()?;
+        let (_, node, flags) = self.line(i);
+        Some((node, flags))
+    }
+
+    /// Files that differ between `self` (old) and `other` (new), in path order.
+    pub fn diff<'s>(&'s self, other: &'s Manifest) -> Vec<DiffEntry<'s>> {
+        let mut out = Vec::new();
+        let (mut a, mut b) = (self.iter().peekable(), other.iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(&(p, _, _)), None) => {
+                    out.push(DiffEntry::Removed(p));
+                    a.next();
+                }
+                (None, Some(&(p, _, _))) => {
+                    out.push(DiffEntry::Added(p));
+                    b.next();
+                }
+                (Some(&(pa, na, fa)), Some(&(pb, nb, fb))) => match pa.cmp(pb) {
+                    Ordering::Less => {
+                        out.push(DiffEntry::Removed(pa));
+                        a.next();
+                    }
+                    Ordering::Greater => {
+                        out.push(DiffEntry::Added(pb));
+                        b.next();
+                    }
+                    Ordering::Equal => {
+                        if na != nb || fa != fb {
+                            out.push(DiffEntry::Modified(pa));
+                        }
+                        a.next();
+                        b.next();
+                    }
+                },
+            }
+        }
+        out
+    }
+}
+
+/// Splits one manifest line (without its newline).
+fn split_line(line: &[u8]) -> Option<(&[u8], Node, &[u8])> {
+    let nul = line.iter().position(|&b| b == 0)?;
+    let (path, rest) = (&line[..nul], &line[nul + 1..]);
+    if path.is_empty() || rest.len() < 40 {
+        return None;
+    }
+    let node = Node::from_hex(&rest[..40])?;
+    let flags = &rest[40..];
+    if !matches!(flags, b"" | b"l" | b"x" | b"t") {
+        return None;
+    }
+    Some((path, node, flags))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(entries: &[(&str, char, &str)]) -> Vec<u8> {
+        let mut t = Vec::new();
+        for (p, n, f) in entries {
+            t.extend_from_slice(p.as_bytes());
+            t.push(0);
+            t.extend(std::iter::repeat_n(*n as u8, 40));
+            t.extend_from_slice(f.as_bytes());
+            t.push(b'\n');
+        }
+        t
+    }
+
+    #[test]
+    fn lookups_and_diff() {
+        let old = Manifest::parse(text(&[("a", '1', ""), ("b", '2', "x"), ("c", '3', "")]))
+            .expect("valid");
+        let new = Manifest::parse(text(&[("a", '1', "l"), ("c", '4', ""), ("d", '5', "")]))
+            .expect("valid");
+        assert_eq!(old.get(b"b").map(|(_, f)| f), Some(&b"x"[..]));
+        assert!(old.get(b"bb").is_none());
+        assert_eq!(
+            old.diff(&new),
+            vec![
+                DiffEntry::Modified(b"a"),
+                DiffEntry::Removed(b"b"),
+                DiffEntry::Modified(b"c"),
+                DiffEntry::Added(b"d"),
+            ]
+        );
+    }
+
+    #[test]
+    fn rejects_bad_text() {
+        assert!(Manifest::parse(text(&[("b", '1', ""), ("a", '2', "")])).is_err());
+        assert!(Manifest::parse(b"a\0zz\n".to_vec()).is_err());
+        assert!(Manifest::parse(text(&[("a", '1', "q")])).is_err());
+        assert!(Manifest::parse(b"a\0".to_vec()).is_err());
+    }
+}

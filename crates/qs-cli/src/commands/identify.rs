@@ -5,7 +5,7 @@
 use qs_repo::{revspec, Repo};
 use qs_store::{Node, Revision, NULL_NODE};
 
-use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
+use super::{unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
 use crate::error::{CliError, CliResult};
 use crate::opts::OptSpec;
 
