@@ -256,9 +256,11 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
             });
         }
     };
+    let (quiet, verbose) = (parsed.flag("quiet"), parsed.flag("verbose"));
     ui.verbosity = Verbosity {
-        quiet: parsed.flag("quiet"),
-        verbose: parsed.flag("verbose"),
+        // hg: asking for both quiet and verbose cancels them out.
+        quiet: quiet && !verbose,
+        verbose: verbose && !quiet,
         debug: parsed.flag("debug"),
     };
     ui.plain = ctx.env.contains_key("HGPLAIN");
@@ -271,6 +273,13 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         return Ok(0);
     }
 
+    if def.max_args.is_some_and(|max| parsed.positionals.len() > max) {
+        let _ = commands::help::print_command_help(&mut ui, def, true);
+        return Err(CliError::Message {
+            text: format!("hg {}: invalid arguments\n", def.name),
+            code: 255,
+        });
+    }
     let repo = open_repo_for(def, &early, &cwd)?;
     if def.paged && ctx.stdout_is_tty {
         if let Some(command) = pager_command(&parsed, ctx.env) {

@@ -119,7 +119,9 @@ pub(crate) fn branch_infos(repo: &Repo) -> RepoResult<Vec<BranchInfo>> {
         .collect()
 }
 
-/// Computes each branch's heads: revisions with no child on the same branch.
+/// Computes each branch's heads: revisions on the branch with no
+/// descendant on the same branch (candidates without a child on the branch,
+/// minus those that are ancestors of another candidate).
 pub(crate) fn compute_branchmap(repo: &Repo, infos: &[BranchInfo]) -> RepoResult<BranchMap> {
     let mut has_child_on_branch = vec![false; infos.len()];
     for (r, info) in infos.iter().enumerate() {
@@ -136,7 +138,41 @@ pub(crate) fn compute_branchmap(repo: &Repo, infos: &[BranchInfo]) -> RepoResult
             entry.heads.push((Revision(r as i32), info.closed));
         }
     }
+    for heads in map.values_mut() {
+        if heads.heads.len() > 1 {
+            let candidates: Vec<Revision> = heads.heads.iter().map(|(r, _)| *r).collect();
+            let covered = ancestors_of_others(repo, &candidates)?;
+            heads.heads.retain(|(r, _)| !covered.contains(r));
+        }
+    }
     Ok(map)
+}
+
+/// The candidates that are proper ancestors of another candidate.
+fn ancestors_of_others(
+    repo: &Repo,
+    candidates: &[Revision],
+) -> RepoResult<std::collections::HashSet<Revision>> {
+    let lowest = candidates.iter().map(|r| r.0).min().unwrap_or(0);
+    let highest = candidates.iter().map(|r| r.0).max().unwrap_or(0);
+    let span = (highest - lowest + 1) as usize;
+    let mut reached = vec![false; span];
+    let mut covered = std::collections::HashSet::new();
+    for r in (lowest..=highest).rev() {
+        let idx = (r - lowest) as usize;
+        let is_candidate = candidates.contains(&Revision(r));
+        if reached[idx] && is_candidate {
+            covered.insert(Revision(r));
+        }
+        if reached[idx] || is_candidate {
+            for p in repo.parents(Revision(r))? {
+                if p.0 >= lowest {
+                    reached[(p.0 - lowest) as usize] = true;
+                }
+            }
+        }
+    }
+    Ok(covered)
 }
 
 /// The repository's topological heads, in increasing revision order.

@@ -20,6 +20,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::flag(Some('l'), "list", "list existing bookmarks"),
         TEMPLATE_OPT,
     ],
+    max_args: None,
     paged: false,
     repo: RepoNeed::Required,
     run,

@@ -20,6 +20,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::list(Some('r'), "rev", "", "only the branches of these revisions"),
         TEMPLATE_OPT,
     ],
+    max_args: Some(0),
     paged: true,
     repo: RepoNeed::Required,
     run,

@@ -20,6 +20,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::list(Some('X'), "exclude", "PATTERN", "skip files matching"),
         TEMPLATE_OPT,
     ],
+    max_args: None,
     paged: true,
     repo: RepoNeed::Required,
     run,

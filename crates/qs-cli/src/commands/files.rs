@@ -21,6 +21,7 @@ pub const COMMAND: CommandDef = CommandDef {
         TEMPLATE_OPT,
         OptSpec::flag(Some('S'), "subrepos", "recurse into subrepositories"),
     ],
+    max_args: None,
     paged: true,
     repo: RepoNeed::Required,
     run,

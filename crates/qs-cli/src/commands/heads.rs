@@ -23,6 +23,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::value(None, "style", "STYLE", "output style"),
         TEMPLATE_OPT,
     ],
+    max_args: None,
     paged: true,
     repo: RepoNeed::Required,
     run,

@@ -13,6 +13,7 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "help [COMMAND]",
     summary: "show help for a given command or the list of commands",
     options: &[],
+    max_args: None,
     paged: true,
     repo: RepoNeed::None,
     run,

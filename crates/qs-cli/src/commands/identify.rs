@@ -26,6 +26,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::flag(None, "insecure", "do not verify server certificates"),
         TEMPLATE_OPT,
     ],
+    max_args: Some(1),
     paged: false,
     repo: RepoNeed::Optional,
     run,

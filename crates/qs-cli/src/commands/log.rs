@@ -39,6 +39,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::list(Some('I'), "include", "PATTERN", "only files matching"),
         OptSpec::list(Some('X'), "exclude", "PATTERN", "skip files matching"),
     ],
+    max_args: None,
     paged: true,
     repo: RepoNeed::Required,
     run,

@@ -16,6 +16,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::flag(None, "all", "list files from all revisions"),
         TEMPLATE_OPT,
     ],
+    max_args: Some(1),
     paged: true,
     repo: RepoNeed::Required,
     run,

@@ -64,6 +64,8 @@ pub struct CommandDef {
     pub synopsis: &'static str,
     pub summary: &'static str,
     pub options: &'static [OptSpec],
+    /// The most positional arguments the command takes (`None`: any).
+    pub max_args: Option<usize>,
     /// Whether output goes through the pager on a terminal (as hg's
     /// `ui.pager(...)` calls).
     pub paged: bool,

@@ -18,6 +18,7 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::value(None, "style", "STYLE", "output style"),
         TEMPLATE_OPT,
     ],
+    max_args: Some(1),
     paged: false,
     repo: RepoNeed::Required,
     run,

@@ -10,6 +10,7 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "root",
     summary: "print the root (top) of the current working directory",
     options: &[OptSpec::value(None, "template", "TEMPLATE", "display with template")],
+    max_args: Some(0),
     paged: false,
     repo: RepoNeed::Required,
     run,

@@ -12,6 +12,7 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "tags",
     summary: "list repository tags",
     options: &[TEMPLATE_OPT],
+    max_args: Some(0),
     paged: true,
     repo: RepoNeed::Required,
     run,

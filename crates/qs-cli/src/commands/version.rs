@@ -10,6 +10,7 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "version",
     summary: "output version and copyright information",
     options: &[],
+    max_args: Some(0),
     paged: true,
     repo: RepoNeed::None,
     run,
