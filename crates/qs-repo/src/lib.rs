@@ -14,6 +14,7 @@ pub mod repo;
 pub mod revspec;
 pub mod tags_cache;
 pub mod util;
+pub mod verify;
 pub mod working;
 
 pub use changeset::Changeset;

@@ -24,6 +24,7 @@ pub mod manifest;
 pub mod parents;
 pub mod root;
 pub mod tags;
+pub mod verify;
 pub mod version;
 
 /// Whether a command needs a repository (hg's norepo / optionalrepo).
@@ -87,6 +88,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &parents::COMMAND,
     &root::COMMAND,
     &tags::COMMAND,
+    &verify::COMMAND,
     &version::COMMAND,
 ];
 

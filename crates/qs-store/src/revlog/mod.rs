@@ -481,6 +481,45 @@ impl Revlog {
         Ok(chain)
     }
 
+    /// The revision `rev`'s stored chunk is a delta against, or `None`
+    /// when it is stored as a full snapshot.
+    pub fn delta_parent(&self, rev: Revision) -> StoreResult<Option<Revision>> {
+        let entry = self.entry(rev)?;
+        if entry.base_rev == rev {
+            return Ok(None);
+        }
+        let parent = if self.is_generaldelta() {
+            entry.base_rev
+        } else {
+            Revision(rev.0 - 1)
+        };
+        if parent.0 < 0 || parent >= rev {
+            return Err(self.corrupt(format!("revision {rev} has invalid delta base {parent}")));
+        }
+        Ok(Some(parent))
+    }
+
+    /// The decompressed stored chunk of `rev`: its full text when
+    /// [`Revlog::delta_parent`] is `None`, else a binary delta against it.
+    pub fn chunk(&self, rev: Revision) -> StoreResult<Vec<u8>> {
+        let entry = self.entry(rev)?;
+        let own_len = self.text_len(rev, &entry)?;
+        let cap = match self.delta_parent(rev)? {
+            None => own_len,
+            Some(parent) => {
+                let parent_len = self.text_len(parent, &self.entry(parent)?)?;
+                own_len.saturating_add(
+                    HUNK_HEADER
+                        .saturating_mul(parent_len.saturating_add(own_len).saturating_add(1)),
+                )
+            }
+        };
+        let raw = self.raw_chunk(rev, &entry)?;
+        compression::decompress(&raw, cap)
+            .map(std::borrow::Cow::into_owned)
+            .map_err(|m| self.corrupt(format!("revision {rev}: {m}")))
+    }
+
     /// The full-text length the index records for `rev`, checked.
     fn text_len(&self, rev: Revision, entry: &IndexEntry) -> StoreResult<usize> {
         usize::try_from(entry.uncompressed_len).map_err(|_| {

@@ -1,0 +1,44 @@
+//! `qs verify`: check the integrity of every revision in the repository.
+
+use qs_repo::verify::{self, Line};
+
+use super::{require, CommandDef, Invocation, RepoNeed};
+use crate::error::CliResult;
+use crate::opts::OptSpec;
+
+pub const COMMAND: CommandDef = CommandDef {
+    name: "verify",
+    aliases: &[],
+    synopsis: "verify",
+    summary: "verify the integrity of the repository",
+    options: &[OptSpec::flag(None, "full", "also read every full manifest")],
+    max_args: Some(0),
+    paged: false,
+    repo: RepoNeed::Required,
+    run,
+};
+
+fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
+    let repo = require(&inv.repo)?;
+    if inv.ui.verbose() {
+        inv.ui.status("repository uses revlog format 1\n")?;
+    }
+    let report = verify::verify(repo)?;
+    for line in &report.lines {
+        match line {
+            Line::Status(text) => inv.ui.status(text)?,
+            Line::Problem(text) => inv.ui.warn(text)?,
+        }
+    }
+    if report.warnings > 0 {
+        inv.ui.warn(&format!("{} warnings encountered!\n", report.warnings))?;
+    }
+    if report.errors > 0 {
+        inv.ui.warn(&format!("{} integrity errors encountered!\n", report.errors))?;
+        if let Some(first) = report.first_bad {
+            inv.ui.warn(&format!("(first damaged changeset appears to be {first})\n"))?;
+        }
+        return Ok(1);
+    }
+    Ok(0)
+}

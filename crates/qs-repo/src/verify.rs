@@ -1,0 +1,366 @@
+//! `verify`: a read-only integrity check of every revision, as hg's
+//! verify does it — changesets (hash, parents, linkrevs), manifests (each
+//! referenced by a changeset; their new entries collected from the stored
+//! deltas), the cross-check between changeset file lists and manifests,
+//! then every file revision (hash, linkrev, copy source, presence in a
+//! manifest). Independent revisions and filelogs are checked in parallel;
+//! messages come out in hg's order.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use qs_store::changelog::ChangelogEntry;
+use qs_store::revlog::Revlog;
+use qs_store::{Node, Revision};
+use rayon::prelude::*;
+
+use crate::error::RepoResult;
+use crate::repo::Repo;
+
+/// One line of verify output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// Progress, on standard output (hidden by `-q`).
+    Status(String),
+    /// A problem, on standard error.
+    Problem(String),
+}
+
+/// Everything verify found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub lines: Vec<Line>,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Lowest changeset revision blamed by an error.
+    pub first_bad: Option<i32>,
+}
+
+impl Report {
+    fn status(&mut self, text: &str) {
+        self.lines.push(Line::Status(format!("{text}\n")));
+    }
+
+    fn err(&mut self, linkrev: Option<i32>, msg: &str, file: Option<&[u8]>) {
+        if let Some(lr) = linkrev {
+            self.first_bad = Some(self.first_bad.map_or(lr, |b| b.min(lr)));
+        }
+        let lr = linkrev.map_or_else(|| "?".to_string(), |l| l.to_string());
+        let text = match file {
+            Some(f) => format!(" {}@{lr}: {msg}\n", String::from_utf8_lossy(f)),
+            None => format!(" {lr}: {msg}\n"),
+        };
+        self.lines.push(Line::Problem(text));
+        self.errors += 1;
+    }
+
+    fn warn(&mut self, msg: &str) {
+        self.lines.push(Line::Problem(format!("{msg}\n")));
+        self.warnings += 1;
+    }
+
+    fn merge(&mut self, other: Report) {
+        self.lines.extend(other.lines);
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        if let Some(b) = other.first_bad {
+            self.first_bad = Some(self.first_bad.map_or(b, |x| x.min(b)));
+        }
+    }
+
+    /// True if no error was found (warnings allowed).
+    pub fn is_ok(&self) -> bool {
+        self.errors == 0
+    }
+}
+
+/// What one changeset contributes to the later phases.
+struct ChangesetInfo {
+    manifest: Option<Node>,
+    files: Vec<Vec<u8>>,
+    report: Report,
+}
+
+/// Checks the linkrev and parents of revision `i` of `log` (hg's
+/// `_checkentry`); `seen` maps already-checked nodes to their revision.
+fn check_entry(
+    report: &mut Report,
+    log: &Revlog,
+    i: Revision,
+    node: &Node,
+    expected_linkrevs: &[i32],
+    changelog_len: usize,
+    label: &[u8],
+    seen: &mut HashMap<Node, i32>,
+) -> Option<i32> {
+    let mut lr = match log.link_rev(i) {
+        Ok(l) => Some(l.0),
+        Err(e) => {
+            report.err(None, &format!("checking linkrev of {}: {e}", node.short()), Some(label));
+            None
+        }
+    };
+    if let Some(l) = lr {
+        if l < 0 || !expected_linkrevs.contains(&l) {
+            let msg = if l < 0 || l as usize >= changelog_len {
+                format!("rev {} points to nonexistent changeset {l}", i.0)
+            } else {
+                format!("rev {} points to unexpected changeset {l}", i.0)
+            };
+            report.err(None, &msg, Some(label));
+            if !expected_linkrevs.is_empty() {
+                let list: Vec<String> = expected_linkrevs.iter().map(i32::to_string).collect();
+                report.warn(&format!(" (expected {})", list.join(" ")));
+            }
+            lr = None;
+        }
+    }
+    match log.parents(i) {
+        Ok(parents) => {
+            for (which, p) in parents.iter().enumerate() {
+                if p.is_null() {
+                    continue;
+                }
+                let pnode = log.node(*p).ok();
+                if pnode.is_none_or(|n| !seen.contains_key(&n)) {
+                    let pn = pnode.map_or_else(|| "?".to_string(), |n| n.short());
+                    report.err(
+                        lr,
+                        &format!("unknown parent {} {pn} of {}", which + 1, node.short()),
+                        Some(label),
+                    );
+                }
+            }
+        }
+        Err(e) => report.err(lr, &format!("checking parents of {}: {e}", node.short()), Some(label)),
+    }
+    if let Some(&first) = seen.get(node) {
+        report.err(lr, &format!("duplicate revision {} ({first})", i.0), Some(label));
+    }
+    seen.insert(*node, i.0);
+    lr
+}
+
+/// Runs the whole check.
+pub fn verify(repo: &Repo) -> RepoResult<Report> {
+    let mut report = Report::default();
+    let cl = repo.changelog();
+    let cl_len = cl.len();
+
+    report.status("checking changesets");
+    let infos: Vec<ChangesetInfo> = (0..cl_len as i32)
+        .into_par_iter()
+        .map(|r| check_changeset(cl, Revision(r)))
+        .collect();
+    let mut seen = HashMap::new();
+    let mut manifest_linkrevs: BTreeMap<Node, Vec<i32>> = BTreeMap::new();
+    let mut file_linkrevs: BTreeMap<Vec<u8>, Vec<i32>> = BTreeMap::new();
+    for (r, info) in infos.into_iter().enumerate() {
+        let rev = Revision(r as i32);
+        if let Ok(node) = cl.node(rev) {
+            check_entry(&mut report, cl, rev, &node, &[r as i32], cl_len, b"changelog", &mut seen);
+        }
+        report.merge(info.report);
+        if let Some(m) = info.manifest {
+            if !m.is_null() {
+                manifest_linkrevs.entry(m).or_default().push(r as i32);
+            }
+        }
+        for f in info.files {
+            file_linkrevs.entry(f).or_default().push(r as i32);
+        }
+    }
+
+    report.status("checking manifests");
+    let ml = repo.manifestlog()?;
+    let mut file_nodes: BTreeMap<Vec<u8>, HashMap<Node, Option<i32>>> = BTreeMap::new();
+    let deltas: Vec<Result<Vec<(Vec<u8>, Node)>, String>> = (0..ml.len() as i32)
+        .into_par_iter()
+        .map(|r| manifest_new_entries(ml, Revision(r)))
+        .collect();
+    let mut mseen = HashMap::new();
+    for (r, entries) in deltas.into_iter().enumerate() {
+        let rev = Revision(r as i32);
+        let Ok(node) = ml.node(rev) else { continue };
+        let expected = manifest_linkrevs.get(&node).cloned().unwrap_or_default();
+        let lr = check_entry(&mut report, ml, rev, &node, &expected, cl_len, b"manifest", &mut mseen);
+        if manifest_linkrevs.remove(&node).is_none() {
+            report.err(lr, &format!("{} not in changesets", node.short()), Some(b"manifest"));
+        }
+        match entries {
+            Ok(entries) => {
+                for (path, fnode) in entries {
+                    file_nodes.entry(path).or_default().entry(fnode).or_insert(lr);
+                }
+            }
+            Err(e) => report.err(lr, &format!("reading delta {}: {e}", node.short()), Some(b"manifest")),
+        }
+    }
+    let mut dangling: Vec<(i32, Node)> = manifest_linkrevs
+        .iter()
+        .flat_map(|(m, revs)| revs.iter().map(move |c| (*c, *m)))
+        .collect();
+    dangling.sort();
+    for (c, m) in dangling {
+        report.err(Some(c), &format!("changeset refers to unknown revision {}", m.short()), Some(b"manifest"));
+    }
+
+    report.status("crosschecking files in changesets and manifests");
+    for (f, revs) in &file_linkrevs {
+        if !file_nodes.contains_key(f) {
+            report.err(revs.first().copied(), "in changeset but not in manifest", Some(f));
+        }
+    }
+    for (f, nodes) in &file_nodes {
+        if !file_linkrevs.contains_key(f) {
+            let lr = nodes.values().flatten().min().copied();
+            report.err(lr, "in manifest but not in changeset", Some(f));
+        }
+    }
+
+    report.status("checking files");
+    let files: BTreeSet<&Vec<u8>> = file_nodes.keys().chain(file_linkrevs.keys()).collect();
+    let empty_nodes = HashMap::new();
+    let results: Vec<(Report, usize)> = files
+        .par_iter()
+        .map(|f| {
+            let linkrevs = file_linkrevs.get(*f).map(Vec::as_slice).unwrap_or(&[]);
+            let nodes = file_nodes.get(*f).unwrap_or(&empty_nodes);
+            check_filelog(repo, f, linkrevs, nodes, cl_len)
+        })
+        .collect();
+    let mut revisions = 0;
+    for (r, n) in results {
+        report.merge(r);
+        revisions += n;
+    }
+
+    if report.errors > 0 {
+        report.lines.push(Line::Problem("not checking dirstate because of previous errors\n".into()));
+    } else {
+        report.status("checking dirstate");
+        for p in repo.dirstate_parents()? {
+            if !p.is_null() && cl.rev_of_node(&p)?.is_none() {
+                report.err(None, &format!("dirstate parent {} is not in the repository", p.short()), None);
+            }
+        }
+    }
+    report.status(&format!(
+        "checked {cl_len} changesets with {revisions} changes to {} files",
+        files.len()
+    ));
+    Ok(report)
+}
+
+fn check_changeset(cl: &Revlog, rev: Revision) -> ChangesetInfo {
+    let mut report = Report::default();
+    let short = cl.node(rev).map(|n| n.short()).unwrap_or_default();
+    let parsed = cl
+        .data(rev)
+        .map_err(|e| e.to_string())
+        .and_then(|text| {
+            ChangelogEntry::parse(&text).map(|e| {
+                (Some(e.manifest_node), e.files().map(<[u8]>::to_vec).collect::<Vec<_>>())
+            })
+        });
+    match parsed {
+        Ok((manifest, files)) => ChangesetInfo { manifest, files, report },
+        Err(e) => {
+            report.err(Some(rev.0), &format!("unpacking changeset {short}: {e}"), None);
+            ChangesetInfo {
+                manifest: None,
+                files: Vec::new(),
+                report,
+            }
+        }
+    }
+}
+
+/// The entries a manifest revision adds compared to the revision its
+/// stored delta is against (all entries for a full snapshot).
+fn manifest_new_entries(ml: &Revlog, rev: Revision) -> Result<Vec<(Vec<u8>, Node)>, String> {
+    let chunk = ml.chunk(rev).map_err(|e| e.to_string())?;
+    let lines: Vec<u8> = match ml.delta_parent(rev).map_err(|e| e.to_string())? {
+        None => chunk,
+        Some(_) => {
+            let patch = qs_store::mdiff::Patch::parse(&chunk).map_err(|e| e.to_string())?;
+            patch.hunks().iter().flat_map(|h| h.data.iter().copied()).collect()
+        }
+    };
+    let mut entries = Vec::new();
+    for line in lines.split(|&b| b == b'\n') {
+        if line.is_empty() {
+            continue;
+        }
+        let nul = line.iter().position(|&b| b == 0).ok_or("malformed manifest line")?;
+        let hex = line.get(nul + 1..nul + 41).ok_or("malformed manifest line")?;
+        let node = Node::from_hex(hex).ok_or("malformed manifest node")?;
+        entries.push((line[..nul].to_vec(), node));
+    }
+    Ok(entries)
+}
+
+/// Checks one filelog; returns its report and its number of revisions.
+fn check_filelog(
+    repo: &Repo,
+    file: &[u8],
+    linkrevs: &[i32],
+    manifest_nodes: &HashMap<Node, Option<i32>>,
+    cl_len: usize,
+) -> (Report, usize) {
+    let mut report = Report::default();
+    let lr0 = linkrevs.first().copied();
+    let log = match repo.filelog(file) {
+        Ok(l) => l,
+        Err(e) => {
+            report.err(lr0, &format!("broken revlog! ({e})"), Some(file));
+            return (report, 0);
+        }
+    };
+    if log.is_empty() {
+        report.err(lr0, &format!("empty or missing {}", String::from_utf8_lossy(file)), None);
+        return (report, 0);
+    }
+    let mut remaining: HashMap<Node, Option<i32>> = manifest_nodes.clone();
+    let mut seen = HashMap::new();
+    for r in 0..log.len() as i32 {
+        let rev = Revision(r);
+        let Ok(node) = log.node(rev) else { continue };
+        let lr = check_entry(&mut report, &log, rev, &node, linkrevs, cl_len, file, &mut seen);
+        if !manifest_nodes.is_empty() {
+            if manifest_nodes.contains_key(&node) {
+                remaining.remove(&node);
+            } else {
+                report.err(lr, &format!("{} not in manifests", node.short()), Some(file));
+            }
+        }
+        match log.data(rev) {
+            Ok(text) => {
+                if let Some((source, hex)) = qs_store::filelog::copy_source(&text) {
+                    check_copy_source(repo, &mut report, lr, file, &source, &hex);
+                }
+            }
+            Err(e) => report.err(lr, &format!("unpacking {}: {e}", node.short()), Some(file)),
+        }
+    }
+    let mut leftovers: Vec<(Option<i32>, Node)> = remaining.into_iter().map(|(n, l)| (l, n)).collect();
+    leftovers.sort();
+    for (lr, node) in leftovers {
+        report.err(lr, &format!("manifest refers to unknown revision {}", node.short()), Some(file));
+    }
+    (report, log.len())
+}
+
+fn check_copy_source(repo: &Repo, report: &mut Report, lr: Option<i32>, file: &[u8], source: &[u8], hex: &[u8]) {
+    let name = String::from_utf8_lossy(source);
+    let short = String::from_utf8_lossy(hex.get(..12).unwrap_or(hex));
+    let found = Node::from_hex(hex).and_then(|node| {
+        let log = repo.filelog(source).ok()?;
+        if log.is_empty() {
+            return None;
+        }
+        log.rev_of_node(&node).ok().flatten()
+    });
+    if found.is_none() {
+        report.err(lr, &format!("empty or missing copy source revlog {name}:{short}"), Some(file));
+    }
+}
