@@ -67,22 +67,61 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             "no-merges", "stat", "graph", "style", "template", "include", "exclude",
         ],
     )?;
-    if !inv.opts.positionals.is_empty() {
-        return Err(CliError::abort_hint(
-            "file arguments to 'log' are not supported by qs yet",
-            "use Mercurial's 'hg log FILE' for now",
-        ));
-    }
     let limit = parse_limit(inv.opts.value("limit"))?;
     let repo = super::require(&inv.repo)?;
     let specs = inv.opts.list("rev");
-    let revs: Vec<Revision> = if specs.is_empty() {
+    let mut revs: Vec<Revision> = if specs.is_empty() {
         (0..repo.len() as i32).rev().map(Revision).collect()
     } else {
         revspec::resolve_specs(repo, specs)?
     };
+    if !inv.opts.positionals.is_empty() {
+        let mut paths = Vec::new();
+        for arg in &inv.opts.positionals {
+            crate::paths::reject_patterns(arg)?;
+            paths.push(crate::paths::repo_path(repo.root(), &inv.cwd, arg)?);
+        }
+        let touching = revisions_touching(repo, paths)?;
+        revs.retain(|r| touching.contains(r));
+    }
     for rev in revs.into_iter().take(limit.unwrap_or(usize::MAX)) {
         show_changeset(&mut inv.ui, repo, rev)?;
     }
     Ok(0)
+}
+
+/// Changesets that changed any of `paths` (files or directories): from the
+/// filelog's link revisions for tracked files, from the changesets' file
+/// lists otherwise.
+fn revisions_touching(
+    repo: &qs_repo::Repo,
+    paths: Vec<Vec<u8>>,
+) -> CliResult<std::collections::HashSet<Revision>> {
+    let mut found = std::collections::HashSet::new();
+    let mut scan = Vec::new();
+    for path in paths {
+        let log = if path.is_empty() {
+            None
+        } else {
+            Some(repo.filelog(&path)?)
+        };
+        match log {
+            Some(log) if !log.is_empty() => {
+                for r in 0..log.len() as i32 {
+                    found.insert(log.link_rev(Revision(r))?);
+                }
+            }
+            _ => scan.push(path),
+        }
+    }
+    if !scan.is_empty() {
+        let matcher = crate::paths::PathMatcher::new(scan);
+        for r in 0..repo.len() as i32 {
+            let cs = repo.changeset(Revision(r))?;
+            if cs.files.iter().any(|f| matcher.matches(f)) {
+                found.insert(Revision(r));
+            }
+        }
+    }
+    Ok(found)
 }

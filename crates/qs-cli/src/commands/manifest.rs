@@ -3,7 +3,7 @@
 use qs_repo::revspec;
 
 use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::opts::OptSpec;
 
 pub const COMMAND: CommandDef = CommandDef {
@@ -23,8 +23,28 @@ pub const COMMAND: CommandDef = CommandDef {
 };
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-    unsupported_options(inv, &["all", "template"])?;
+    unsupported_options(inv, &["template"])?;
     let repo = require(&inv.repo)?;
+    let explicit_rev = inv.opts.value("rev").is_some() || !inv.opts.positionals.is_empty();
+    if inv.opts.flag("all") {
+        if explicit_rev {
+            return Err(CliError::abort("can't specify a revision with --all"));
+        }
+        let mut all = std::collections::BTreeSet::new();
+        for r in 0..repo.len() as i32 {
+            all.extend(repo.changeset(qs_store::Revision(r))?.files);
+        }
+        let mut out = Vec::new();
+        for f in all {
+            out.extend_from_slice(&f);
+            out.push(b'\n');
+        }
+        inv.ui.write(&out)?;
+        return Ok(0);
+    }
+    if inv.opts.value("rev").is_some() && !inv.opts.positionals.is_empty() {
+        return Err(CliError::abort("please specify just one revision"));
+    }
     let spec = inv
         .opts
         .value("rev")
