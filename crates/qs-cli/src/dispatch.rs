@@ -177,17 +177,19 @@ fn early_options(args: &[String]) -> Early {
 
 fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32> {
     let early = early_options(args);
-    for c in &early.configs {
-        let valid = c
-            .split_once('=')
-            .and_then(|(k, _)| k.split_once('.'))
-            .is_some_and(|(s, n)| !s.is_empty() && !n.is_empty());
-        if !valid {
-            return Err(CliError::abort(format!(
-                "malformed --config option: '{c}' (use --config section.name=value)"
-            )));
-        }
-    }
+    let config_env = qs_config::Environment {
+        vars: ctx.env.clone(),
+        install_prefix: None,
+    };
+    let config_error = |e: qs_config::ConfigError| match e {
+        qs_config::ConfigError::Parse { .. } => CliError::Message {
+            text: format!("{e}\n"),
+            code: 255,
+        },
+        other => CliError::abort(other.to_string()),
+    };
+    let mut config = qs_config::Config::default();
+    config.apply_overrides(&early.configs).map_err(config_error)?;
     let cwd = match &early.cwd {
         Some(dir) => {
             let path = ctx.cwd.join(dir);
@@ -281,6 +283,13 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         });
     }
     let repo = open_repo_for(def, &early, &cwd)?;
+    config = qs_config::sources::load_global(&config_env).map_err(config_error)?;
+    if let Some(r) = &repo {
+        qs_config::sources::add_repository(&mut config, r.root(), &config_env)
+            .map_err(config_error)?;
+    }
+    config.apply_overrides(&early.configs).map_err(config_error)?;
+    apply_verbosity(&mut ui, &mut config, &parsed, ctx.env.contains_key("HGPLAIN"));
     if def.paged && ctx.stdout_is_tty {
         if let Some(command) = pager_command(&parsed, ctx.env) {
             ui.start_pager(&command, ctx.env);
@@ -291,13 +300,41 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         opts: parsed,
         cwd,
         env: ctx.env,
-        config_overrides: early.configs,
+        config,
         repo,
     };
     let result = (def.run)(&mut inv);
     let _ = inv.ui.flush();
     inv.ui.finish_pager();
     result
+}
+
+/// Settles quiet/verbose/debug from the flags, or else from `[ui]` (which
+/// HGPLAIN ignores), and records flags in the config as hg does.
+fn apply_verbosity(
+    ui: &mut Ui<'_>,
+    config: &mut qs_config::Config,
+    parsed: &opts::ParsedOpts,
+    plain: bool,
+) {
+    let flags = ["verbose", "debug", "quiet"];
+    if flags.iter().any(|f| parsed.flag(f)) {
+        for f in flags {
+            let value = if parsed.flag(f) { "True" } else { "False" };
+            config.set(b"ui", f.as_bytes(), value.as_bytes().to_vec(), format!("--{f}"));
+        }
+        return;
+    }
+    if plain {
+        return;
+    }
+    let get = |name: &str| config.get_bool("ui", name, false).unwrap_or(false);
+    let (quiet, verbose, debug) = (get("quiet"), get("verbose"), get("debug"));
+    ui.verbosity = Verbosity {
+        quiet: quiet && !verbose,
+        verbose: verbose && !quiet,
+        debug,
+    };
 }
 
 /// The pager to run for a paged command on a terminal, if any: none with

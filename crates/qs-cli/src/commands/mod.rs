@@ -15,6 +15,7 @@ use crate::ui::Ui;
 pub mod bookmarks;
 pub mod branches;
 pub mod cat;
+pub mod config;
 pub mod files;
 pub mod heads;
 pub mod help;
@@ -22,6 +23,7 @@ pub mod identify;
 pub mod log;
 pub mod manifest;
 pub mod parents;
+pub mod paths;
 pub mod root;
 pub mod tags;
 pub mod verify;
@@ -41,7 +43,7 @@ pub struct Invocation<'u, 'p> {
     pub opts: ParsedOpts,
     pub cwd: PathBuf,
     pub env: &'p HashMap<String, String>,
-    pub config_overrides: Vec<String>,
+    pub config: qs_config::Config,
     pub repo: Option<Repo>,
 }
 
@@ -79,6 +81,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &bookmarks::COMMAND,
     &branches::COMMAND,
     &cat::COMMAND,
+    &config::COMMAND,
     &files::COMMAND,
     &heads::COMMAND,
     &help::COMMAND,
@@ -86,6 +89,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &log::COMMAND,
     &manifest::COMMAND,
     &parents::COMMAND,
+    &paths::COMMAND,
     &root::COMMAND,
     &tags::COMMAND,
     &verify::COMMAND,
