@@ -44,7 +44,12 @@ pub const GLOBAL_OPTS: &[OptSpec] = &[
     OptSpec::flag(None, "debug", "enable debugging output"),
     OptSpec::flag(None, "debugger", "start debugger"),
     OptSpec::value(None, "encoding", "ENCODE", "set the charset encoding"),
-    OptSpec::value(None, "encodingmode", "MODE", "set the charset encoding mode"),
+    OptSpec::value(
+        None,
+        "encodingmode",
+        "MODE",
+        "set the charset encoding mode",
+    ),
     OptSpec::flag(None, "traceback", "always print a traceback on exception"),
     OptSpec::flag(None, "time", "time how long the command takes"),
     OptSpec::flag(None, "profile", "print command execution profile"),
@@ -189,7 +194,9 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         other => CliError::abort(other.to_string()),
     };
     let mut config = qs_config::Config::default();
-    config.apply_overrides(&early.configs).map_err(config_error)?;
+    config
+        .apply_overrides(&early.configs)
+        .map_err(config_error)?;
     let cwd = match &early.cwd {
         Some(dir) => {
             let path = ctx.cwd.join(dir);
@@ -275,7 +282,10 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         return Ok(0);
     }
 
-    if def.max_args.is_some_and(|max| parsed.positionals.len() > max) {
+    if def
+        .max_args
+        .is_some_and(|max| parsed.positionals.len() > max)
+    {
         let _ = commands::help::print_command_help(&mut ui, def, true);
         return Err(CliError::Message {
             text: format!("hg {}: invalid arguments\n", def.name),
@@ -288,8 +298,15 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         qs_config::sources::add_repository(&mut config, r.root(), &config_env)
             .map_err(config_error)?;
     }
-    config.apply_overrides(&early.configs).map_err(config_error)?;
-    apply_verbosity(&mut ui, &mut config, &parsed, ctx.env.contains_key("HGPLAIN"));
+    config
+        .apply_overrides(&early.configs)
+        .map_err(config_error)?;
+    apply_verbosity(
+        &mut ui,
+        &mut config,
+        &parsed,
+        ctx.env.contains_key("HGPLAIN"),
+    );
     if def.paged && ctx.stdout_is_tty {
         if let Some(command) = pager_command(&parsed, ctx.env) {
             ui.start_pager(&command, ctx.env);
@@ -321,7 +338,12 @@ fn apply_verbosity(
     if flags.iter().any(|f| parsed.flag(f)) {
         for f in flags {
             let value = if parsed.flag(f) { "True" } else { "False" };
-            config.set(b"ui", f.as_bytes(), value.as_bytes().to_vec(), format!("--{f}"));
+            config.set(
+                b"ui",
+                f.as_bytes(),
+                value.as_bytes().to_vec(),
+                format!("--{f}"),
+            );
         }
         return;
     }
@@ -357,7 +379,10 @@ fn pager_command(
     {
         return None;
     }
-    let pager = env.get("PAGER").cloned().unwrap_or_else(|| "less".to_string());
+    let pager = env
+        .get("PAGER")
+        .cloned()
+        .unwrap_or_else(|| "less".to_string());
     if pager.is_empty() || pager == "cat" {
         return None;
     }
@@ -378,23 +403,27 @@ fn first_command_word(args: &[String]) -> Option<(String, usize)> {
         }
         let takes_value = if let Some(long) = arg.strip_prefix("--") {
             !long.contains('=')
-                && GLOBAL_OPTS.iter().any(|o| {
-                    o.long == long && o.kind != crate::opts::OptKind::Flag
-                })
+                && GLOBAL_OPTS
+                    .iter()
+                    .any(|o| o.long == long && o.kind != crate::opts::OptKind::Flag)
         } else {
             // A short cluster takes the next word only if it ends in a
             // value-taking option (`-R repo`).
             arg.len() == 2
-                && GLOBAL_OPTS.iter().any(|o| {
-                    o.short == arg.chars().nth(1) && o.kind != crate::opts::OptKind::Flag
-                })
+                && GLOBAL_OPTS
+                    .iter()
+                    .any(|o| o.short == arg.chars().nth(1) && o.kind != crate::opts::OptKind::Flag)
         };
         i += if takes_value { 2 } else { 1 };
     }
     None
 }
 
-fn open_repo_for(def: &CommandDef, early: &Early, cwd: &std::path::Path) -> CliResult<Option<Repo>> {
+fn open_repo_for(
+    def: &CommandDef,
+    early: &Early,
+    cwd: &std::path::Path,
+) -> CliResult<Option<Repo>> {
     let root: Option<PathBuf> = match (&early.repository, def.repo) {
         (_, RepoNeed::None) => None,
         (Some(spec), _) => Some(discovery::explicit_root(cwd, spec)?),

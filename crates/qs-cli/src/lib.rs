@@ -4,9 +4,9 @@
 //! serves the binary, the command server and in-process tests.
 
 pub mod commands;
-pub mod display;
 pub mod context;
 pub mod dispatch;
+pub mod display;
 pub mod error;
 pub mod opts;
 pub mod paths;

@@ -160,9 +160,9 @@ pub fn parse(args: &[String], tables: &[&[OptSpec]]) -> Result<ParsedOpts, OptEr
                 let value = match inline {
                     Some(v) => v,
                     None => {
-                        let v = args
-                            .get(i)
-                            .ok_or_else(|| OptError::RequiresArgument(format!("--{}", spec.long)))?;
+                        let v = args.get(i).ok_or_else(|| {
+                            OptError::RequiresArgument(format!("--{}", spec.long))
+                        })?;
                         i += 1;
                         v.clone()
                     }
@@ -263,18 +263,18 @@ mod tests {
         assert_eq!(p.value("limit"), Some("3"));
         assert!(!p.flag("git"));
         assert_eq!(
-            parse(&args("--li 3"), &[SPECS]).unwrap_err(),
+            parse(&args("--li 3"), &[SPECS]).expect_err("must fail"),
             OptError::NotUniquePrefix("--li".into())
         );
     }
 
     #[test]
     fn errors_as_hg_words_them() {
-        let e = parse(&args("-l"), &[SPECS]).unwrap_err();
+        let e = parse(&args("-l"), &[SPECS]).expect_err("must fail");
         assert_eq!(e.to_string(), "option -l requires argument");
-        let e = parse(&args("--quiet=1"), &[SPECS]).unwrap_err();
+        let e = parse(&args("--quiet=1"), &[SPECS]).expect_err("must fail");
         assert_eq!(e.to_string(), "option --quiet must not have an argument");
-        let e = parse(&args("-z"), &[SPECS]).unwrap_err();
+        let e = parse(&args("-z"), &[SPECS]).expect_err("must fail");
         assert_eq!(e.to_string(), "option -z not recognized");
     }
 }

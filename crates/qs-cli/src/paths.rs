@@ -19,9 +19,9 @@ pub fn repo_path(root: &Path, cwd: &Path, arg: &str) -> CliResult<Vec<u8>> {
             other => normal.push(other.as_os_str()),
         }
     }
-    let relative = normal.strip_prefix(root).map_err(|_| {
-        CliError::abort(format!("{arg} not under root '{}'", root.display()))
-    })?;
+    let relative = normal
+        .strip_prefix(root)
+        .map_err(|_| CliError::abort(format!("{arg} not under root '{}'", root.display())))?;
     let parts: Vec<String> = relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -86,8 +86,20 @@ impl PathMatcher {
 /// engine, which qs does not have yet.
 pub fn reject_patterns(arg: &str) -> CliResult<()> {
     const KINDS: &[&str] = &[
-        "glob:", "relglob:", "re:", "relre:", "path:", "relpath:", "rootfilesin:", "set:",
-        "listfile:", "listfile0:", "include:", "subinclude:", "filepath:", "rootglob:",
+        "glob:",
+        "relglob:",
+        "re:",
+        "relre:",
+        "path:",
+        "relpath:",
+        "rootfilesin:",
+        "set:",
+        "listfile:",
+        "listfile0:",
+        "include:",
+        "subinclude:",
+        "filepath:",
+        "rootglob:",
     ];
     if KINDS.iter().any(|k| arg.starts_with(k)) || arg.contains(['*', '?', '[']) {
         return Err(CliError::abort_hint(
@@ -105,8 +117,14 @@ mod tests {
     #[test]
     fn paths_round_trip() {
         let root = Path::new("/r");
-        assert_eq!(repo_path(root, Path::new("/r/sub"), "../a").expect("in"), b"a");
-        assert_eq!(repo_path(root, Path::new("/r"), "sub/./b").expect("in"), b"sub/b");
+        assert_eq!(
+            repo_path(root, Path::new("/r/sub"), "../a").expect("in"),
+            b"a"
+        );
+        assert_eq!(
+            repo_path(root, Path::new("/r"), "sub/./b").expect("in"),
+            b"sub/b"
+        );
         assert!(repo_path(root, Path::new("/r"), "../x").is_err());
         assert_eq!(relative_display(root, Path::new("/r/sub"), b"a"), b"../a");
         assert_eq!(relative_display(root, Path::new("/r/sub"), b"sub/b"), b"b");

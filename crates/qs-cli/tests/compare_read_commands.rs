@@ -129,11 +129,20 @@ impl Fixture {
     /// number (hg must fall back to node lookup).
     fn numeric_prefix(&self) -> Option<String> {
         for (_, n, _) in &self.revs {
-            let digits: String = n.chars().take_while(|c| c.is_ascii_digit()).take(8).collect();
+            let digits: String = n
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .take(8)
+                .collect();
             for len in 2..=digits.len() {
                 let p = &digits[..len];
                 let as_rev: i64 = p.parse().unwrap_or(0);
-                let unique = self.revs.iter().filter(|(_, m, _)| m.starts_with(p)).count() == 1;
+                let unique = self
+                    .revs
+                    .iter()
+                    .filter(|(_, m, _)| m.starts_with(p))
+                    .count()
+                    == 1;
                 if as_rev >= self.len() && unique && !p.starts_with('0') {
                     return Some(p.to_owned());
                 }
@@ -188,10 +197,18 @@ impl Fixture {
                 push(&format!("{}:tip", &node[..12]));
             }
         }
-        for n in self.tags.iter().chain(&self.bookmarks).chain(&self.branches) {
+        for n in self
+            .tags
+            .iter()
+            .chain(&self.bookmarks)
+            .chain(&self.branches)
+        {
             specs.push(os(n));
         }
-        if let (Some(t), Some(b)) = (self.tags.iter().find(|t| *t != b"tip"), self.branches.first()) {
+        if let (Some(t), Some(b)) = (
+            self.tags.iter().find(|t| *t != b"tip"),
+            self.branches.first(),
+        ) {
             let mut range = t.clone();
             range.push(b':');
             range.extend_from_slice(b);
@@ -202,7 +219,10 @@ impl Fixture {
 
     /// A few interesting revisions (for identify, parents, files, ...).
     fn some_revs(&self) -> Vec<OsString> {
-        let mut v: Vec<OsString> = ["tip", "0", "null", "."].iter().map(OsString::from).collect();
+        let mut v: Vec<OsString> = ["tip", "0", "null", "."]
+            .iter()
+            .map(OsString::from)
+            .collect();
         v.push(self.mid().to_string().into());
         for m in self.merges().into_iter().take(2) {
             v.push(m.to_string().into());
@@ -249,7 +269,13 @@ fn group_basics(f: &Fixture, c: &mut Checker) {
     ));
     c.check(&Invocation::new(
         outside.path(),
-        &[OsString::from("--repository"), root.clone().into(), "log".into(), "-l".into(), "2".into()],
+        &[
+            OsString::from("--repository"),
+            root.clone().into(),
+            "log".into(),
+            "-l".into(),
+            "2".into(),
+        ],
     ));
     c.check(&Invocation::new(
         outside.path(),
@@ -322,8 +348,17 @@ fn group_identify(f: &Fixture, c: &mut Checker) {
     f.check(c, &["identify", "-nibtB"]);
     for r in f.some_revs() {
         f.check_os(c, vec!["identify".into(), "-r".into(), r.clone()]);
-        f.check_os(c, vec!["identify".into(), "-n".into(), "-r".into(), r.clone()]);
-        f.check_os(c, args(&["id", "-i", "-n", "-b", "-t", "-B", "-r"]).into_iter().chain([r]).collect());
+        f.check_os(
+            c,
+            vec!["identify".into(), "-n".into(), "-r".into(), r.clone()],
+        );
+        f.check_os(
+            c,
+            args(&["id", "-i", "-n", "-b", "-t", "-B", "-r"])
+                .into_iter()
+                .chain([r])
+                .collect(),
+        );
     }
     f.check(c, &["identify", "-r", "tip", "--debug"]);
     f.check(c, &["identify", "-r", "nosuch"]);
@@ -344,7 +379,11 @@ fn group_files_manifest(f: &Fixture, c: &mut Checker) {
     f.check(c, &["manifest", "tip"]);
     if let Some(sub) = &f.subdir {
         c.check(&Invocation::fixture_subdir(f.name, os(sub), &["files"]));
-        c.check(&Invocation::fixture_subdir(f.name, os(sub), &["files", "-r", "tip"]));
+        c.check(&Invocation::fixture_subdir(
+            f.name,
+            os(sub),
+            &["files", "-r", "tip"],
+        ));
         c.check(&Invocation::fixture_subdir(f.name, os(sub), &["manifest"]));
         f.check_os(c, vec!["files".into(), "-r".into(), "tip".into(), os(sub)]);
     }
@@ -362,12 +401,18 @@ fn group_cat(f: &Fixture, c: &mut Checker) {
     if let Some(file) = f.tip_files.first() {
         f.check_os(c, vec!["cat".into(), os(file)]);
         f.check_os(c, vec!["cat".into(), "-r".into(), "null".into(), os(file)]);
-        f.check_os(c, vec!["cat".into(), "-r".into(), "nosuch".into(), os(file)]);
+        f.check_os(
+            c,
+            vec!["cat".into(), "-r".into(), "nosuch".into(), os(file)],
+        );
     }
     let several: Vec<OsString> = f.tip_files.iter().take(3).map(|p| os(p)).collect();
     if !several.is_empty() {
         f.check_os(c, with(args(&["cat", "-r", "tip"]), several.clone()));
-        f.check_os(c, with(args(&["cat", "-r", "tip", "no-such-file"]), several));
+        f.check_os(
+            c,
+            with(args(&["cat", "-r", "tip", "no-such-file"]), several),
+        );
     }
     f.check(c, &["cat", "-r", "tip", "no-such-file"]);
     f.check(c, &["cat", "no-such-file"]);
@@ -384,7 +429,12 @@ fn group_cat(f: &Fixture, c: &mut Checker) {
             c.check(&Invocation::fixture_subdir(
                 f.name,
                 os(sub),
-                &[OsString::from("cat"), "-r".into(), "tip".into(), os(&p[prefix_len..])],
+                &[
+                    OsString::from("cat"),
+                    "-r".into(),
+                    "tip".into(),
+                    os(&p[prefix_len..]),
+                ],
             ));
         }
     }

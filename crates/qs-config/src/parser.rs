@@ -11,7 +11,14 @@ use crate::sources::Environment;
 /// `%include` and optional rc files).
 pub fn read_file(config: &mut Config, path: &Path, env: &Environment) -> Result<(), ConfigError> {
     match std::fs::read(path) {
-        Ok(bytes) => parse_into(config, &bytes, &path.display().to_string(), path.parent(), env, 0),
+        Ok(bytes) => parse_into(
+            config,
+            &bytes,
+            &path.display().to_string(),
+            path.parent(),
+            env,
+            0,
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => Ok(()),
         Err(e) => Err(ConfigError::Read {
@@ -27,7 +34,10 @@ fn is_space(b: u8) -> bool {
 
 fn trim(s: &[u8]) -> &[u8] {
     let start = s.iter().position(|&b| !is_space(b)).unwrap_or(s.len());
-    let end = s.iter().rposition(|&b| !is_space(b)).map_or(start, |i| i + 1);
+    let end = s
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(start, |i| i + 1);
     &s[start..end.max(start)]
 }
 
@@ -124,9 +134,21 @@ pub fn parse_into(
     Ok(())
 }
 
-fn read_included(config: &mut Config, path: &Path, env: &Environment, depth: usize) -> Result<(), ConfigError> {
+fn read_included(
+    config: &mut Config,
+    path: &Path,
+    env: &Environment,
+    depth: usize,
+) -> Result<(), ConfigError> {
     match std::fs::read(path) {
-        Ok(bytes) => parse_into(config, &bytes, &path.display().to_string(), path.parent(), env, depth),
+        Ok(bytes) => parse_into(
+            config,
+            &bytes,
+            &path.display().to_string(),
+            path.parent(),
+            env,
+            depth,
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(ConfigError::Parse {
             location: path.display().to_string(),
@@ -177,16 +199,27 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         let mut c = Config::default();
-        parse_into(&mut c, text.as_bytes(), "f", None, &Environment::default(), 0)?;
+        parse_into(
+            &mut c,
+            text.as_bytes(),
+            "f",
+            None,
+            &Environment::default(),
+            0,
+        )?;
         Ok(c)
     }
 
     #[test]
     fn items_continuations_and_unset() {
-        let c = parse("[ui]\nusername = A B  \n[x]\nmulti = one\n  two\n# c\n  three\nk=v\n%unset k\n")
-            .expect("parses");
+        let c =
+            parse("[ui]\nusername = A B  \n[x]\nmulti = one\n  two\n# c\n  three\nk=v\n%unset k\n")
+                .expect("parses");
         assert_eq!(c.get(b"ui", b"username").as_deref(), Some(&b"A B"[..]));
-        assert_eq!(c.get(b"x", b"multi").as_deref(), Some(&b"one\ntwo\nthree"[..]));
+        assert_eq!(
+            c.get(b"x", b"multi").as_deref(),
+            Some(&b"one\ntwo\nthree"[..])
+        );
         assert_eq!(c.get(b"x", b"k"), None);
         assert_eq!(c.origin(b"x", b"multi").as_deref(), Some("f:7"));
     }
@@ -194,7 +227,10 @@ mod tests {
     #[test]
     fn errors_like_hg() {
         let e = parse("[x]\n k=v\n").expect_err("error");
-        assert_eq!(e.to_string(), "config error at f:2: unexpected leading whitespace:  k=v");
+        assert_eq!(
+            e.to_string(),
+            "config error at f:2: unexpected leading whitespace:  k=v"
+        );
         let e = parse("[x\n").expect_err("error");
         assert_eq!(e.to_string(), "config error at f:1: [x");
     }

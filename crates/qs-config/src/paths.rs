@@ -52,9 +52,13 @@ pub fn list_paths(config: &Config, root: Option<&Path>) -> Vec<PathEntry> {
 }
 
 fn has_scheme(value: &str) -> bool {
-    value
-        .split_once(':')
-        .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && scheme.len() > 1)
+    value.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && scheme.len() > 1
+    })
 }
 
 fn resolve(value: &str, root: Option<&Path>) -> String {
@@ -106,11 +110,24 @@ mod tests {
     fn lists_and_resolves() {
         let mut c = Config::default();
         c.set(b"paths", b"other", b"../o".to_vec(), "f:1".into());
-        c.set(b"paths", b"default", b"https://u:pw@h/r".to_vec(), "f:2".into());
-        c.set(b"paths", b"default:pushurl", b"ssh://h/r".to_vec(), "f:3".into());
+        c.set(
+            b"paths",
+            b"default",
+            b"https://u:pw@h/r".to_vec(),
+            "f:2".into(),
+        );
+        c.set(
+            b"paths",
+            b"default:pushurl",
+            b"ssh://h/r".to_vec(),
+            "f:3".into(),
+        );
         let p = list_paths(&c, Some(Path::new("/a/repo")));
         assert_eq!(p[0].name, "default");
-        assert_eq!(p[0].suboptions, vec![("pushurl".to_string(), "ssh://h/r".to_string())]);
+        assert_eq!(
+            p[0].suboptions,
+            vec![("pushurl".to_string(), "ssh://h/r".to_string())]
+        );
         assert_eq!(p[1].location, "/a/o");
         assert_eq!(hide_password(&p[0].location), "https://u:***@h/r");
     }

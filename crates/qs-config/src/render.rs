@@ -7,8 +7,16 @@ use crate::config::Config;
 
 /// Renders `hg config` for the given names; returns (output, exit code).
 pub fn render_config(config: &Config, names: &[String], debug: bool) -> (Vec<u8>, i32) {
-    let sections: Vec<&str> = names.iter().filter(|n| !n.contains('.')).map(String::as_str).collect();
-    let entries: Vec<&str> = names.iter().filter(|n| n.contains('.')).map(String::as_str).collect();
+    let sections: Vec<&str> = names
+        .iter()
+        .filter(|n| !n.contains('.'))
+        .map(String::as_str)
+        .collect();
+    let entries: Vec<&str> = names
+        .iter()
+        .filter(|n| n.contains('.'))
+        .map(String::as_str)
+        .collect();
     let unique = names.len() == 1 && names[0].contains('.');
     let mut out = Vec::new();
     let mut matched = false;
@@ -64,7 +72,10 @@ mod tests {
         c.set(b"ui", b"username", b"me".to_vec(), "f:1".into());
         c.set(b"a", b"multi", b"x\ny".to_vec(), "f:3".into());
         let (out, code) = render_config(&c, &[], false);
-        assert_eq!(String::from_utf8_lossy(&out), "a.multi=x\\ny\nui.username=me\n");
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "a.multi=x\\ny\nui.username=me\n"
+        );
         assert_eq!(code, 0);
         let (out, _) = render_config(&c, &["ui.username".into()], true);
         assert_eq!(String::from_utf8_lossy(&out), "f:1: me\n");

@@ -131,7 +131,11 @@ pub fn load_global(env: &Environment) -> Result<Config, ConfigError> {
 
 /// Adds a repository's layer: `.hg/hgrc` (and `hgrc-not-shared`), and the
 /// `bundle.mainreporoot` hg records.
-pub fn add_repository(config: &mut Config, root: &Path, env: &Environment) -> Result<(), ConfigError> {
+pub fn add_repository(
+    config: &mut Config,
+    root: &Path,
+    env: &Environment,
+) -> Result<(), ConfigError> {
     config.set(
         b"bundle",
         b"mainreporoot",

@@ -60,7 +60,8 @@ pub fn file_changes(repo: &Repo, cs: &Changeset) -> RepoResult<FileChanges> {
 fn deletion_from_parent(path: &[u8], m1: &Manifest, m2: &Manifest, mas: &[Manifest]) -> bool {
     let unchanged_since_ancestors = |m: &Manifest| {
         let entry = m.get(path);
-        mas.iter().all(|ma| ma.get(path).is_some() && ma.get(path) == entry)
+        mas.iter()
+            .all(|ma| ma.get(path).is_some() && ma.get(path) == entry)
     };
     if m1.get(path).is_some() {
         m2.get(path).is_none() && unchanged_since_ancestors(m1)

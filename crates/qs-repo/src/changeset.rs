@@ -91,7 +91,10 @@ impl Changeset {
         let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
         let d = self.description.as_slice();
         let start = d.iter().position(|b| !is_space(b)).unwrap_or(d.len());
-        let end = d.iter().rposition(|b| !is_space(b)).map_or(start, |i| i + 1);
+        let end = d
+            .iter()
+            .rposition(|b| !is_space(b))
+            .map_or(start, |i| i + 1);
         &d[start..end.max(start)]
     }
 }

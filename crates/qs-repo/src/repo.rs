@@ -14,7 +14,7 @@ use qs_store::{Node, Revision, StoreError, NULL_NODE, NULL_REVISION};
 
 use crate::changeset::Changeset;
 use crate::error::{RepoError, RepoResult};
-use crate::names::{self, BranchInfo, BranchMap, Bookmarks, Tags};
+use crate::names::{self, Bookmarks, BranchInfo, BranchMap, Tags};
 
 /// An opened repository.
 pub struct Repo {
@@ -134,7 +134,11 @@ impl Repo {
                 format!("revision {rev}: {message}"),
             ))
         })?;
-        Ok(Changeset::from_entry(rev, self.changelog.node(rev)?, &entry))
+        Ok(Changeset::from_entry(
+            rev,
+            self.changelog.node(rev)?,
+            &entry,
+        ))
     }
 
     /// The manifest of changeset `rev` (empty for null).
@@ -153,9 +157,8 @@ impl Repo {
             .rev_of_node(node)?
             .ok_or_else(|| RepoError::Message(format!("manifest node {node} not found")))?;
         let text = log.data(rev)?;
-        Ok(Manifest::parse(text).map_err(|message| {
-            StoreError::corrupt(self.store.join("00manifest.i"), message)
-        })?)
+        Ok(Manifest::parse(text)
+            .map_err(|message| StoreError::corrupt(self.store.join("00manifest.i"), message))?)
     }
 
     /// The content of a file revision, without hg's copy metadata.
@@ -237,9 +240,12 @@ impl Repo {
         if p1 == NULL_NODE {
             return Ok(NULL_REVISION);
         }
-        self.changelog
-            .rev_of_node(&p1)?
-            .ok_or_else(|| RepoError::Message(format!("working directory has unknown parent '{}'!", p1.short())))
+        self.changelog.rev_of_node(&p1)?.ok_or_else(|| {
+            RepoError::Message(format!(
+                "working directory has unknown parent '{}'!",
+                p1.short()
+            ))
+        })
     }
 }
 

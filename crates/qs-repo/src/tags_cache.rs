@@ -61,7 +61,10 @@ mod tests {
         );
         std::fs::write(dir.path().join("cache/tags2-visible"), text).expect("write");
         let tags = read_valid(dir.path(), Revision(3), &tip).expect("valid");
-        assert_eq!(tags, vec![(b"v1".to_vec(), b), (b"gone".to_vec(), qs_store::NULL_NODE)]);
+        assert_eq!(
+            tags,
+            vec![(b"v1".to_vec(), b), (b"gone".to_vec(), qs_store::NULL_NODE)]
+        );
         assert!(read_valid(dir.path(), Revision(4), &tip).is_none());
     }
 }

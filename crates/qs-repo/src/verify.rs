@@ -73,6 +73,10 @@ impl Report {
     }
 }
 
+/// The (path, file node) entries a manifest revision introduces, or why
+/// they could not be read.
+type NewEntries = Result<Vec<(Vec<u8>, Node)>, String>;
+
 /// What one changeset contributes to the later phases.
 struct ChangesetInfo {
     manifest: Option<Node>,
@@ -80,22 +84,55 @@ struct ChangesetInfo {
     report: Report,
 }
 
-/// Checks the linkrev and parents of revision `i` of `log` (hg's
-/// `_checkentry`); `seen` maps already-checked nodes to their revision.
+/// Checks revisions of one revlog in order (hg's `_checkentry`).
+struct EntryChecker<'a> {
+    log: &'a Revlog,
+    label: &'a [u8],
+    changelog_len: usize,
+    /// Already-checked nodes and their revision.
+    seen: HashMap<Node, i32>,
+}
+
+impl<'a> EntryChecker<'a> {
+    fn new(log: &'a Revlog, label: &'a [u8], changelog_len: usize) -> Self {
+        EntryChecker {
+            log,
+            label,
+            changelog_len,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Checks the linkrev and parents of revision `i`; returns the linkrev
+    /// when it can be trusted.
+    fn check(
+        &mut self,
+        report: &mut Report,
+        i: Revision,
+        node: &Node,
+        expected_linkrevs: &[i32],
+    ) -> Option<i32> {
+        check_entry(report, self, i, node, expected_linkrevs)
+    }
+}
+
 fn check_entry(
     report: &mut Report,
-    log: &Revlog,
+    checker: &mut EntryChecker<'_>,
     i: Revision,
     node: &Node,
     expected_linkrevs: &[i32],
-    changelog_len: usize,
-    label: &[u8],
-    seen: &mut HashMap<Node, i32>,
 ) -> Option<i32> {
+    let (log, label, changelog_len) = (checker.log, checker.label, checker.changelog_len);
+    let seen = &mut checker.seen;
     let mut lr = match log.link_rev(i) {
         Ok(l) => Some(l.0),
         Err(e) => {
-            report.err(None, &format!("checking linkrev of {}: {e}", node.short()), Some(label));
+            report.err(
+                None,
+                &format!("checking linkrev of {}: {e}", node.short()),
+                Some(label),
+            );
             None
         }
     };
@@ -131,10 +168,18 @@ fn check_entry(
                 }
             }
         }
-        Err(e) => report.err(lr, &format!("checking parents of {}: {e}", node.short()), Some(label)),
+        Err(e) => report.err(
+            lr,
+            &format!("checking parents of {}: {e}", node.short()),
+            Some(label),
+        ),
     }
     if let Some(&first) = seen.get(node) {
-        report.err(lr, &format!("duplicate revision {} ({first})", i.0), Some(label));
+        report.err(
+            lr,
+            &format!("duplicate revision {} ({first})", i.0),
+            Some(label),
+        );
     }
     seen.insert(*node, i.0);
     lr
@@ -151,13 +196,13 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
         .into_par_iter()
         .map(|r| check_changeset(cl, Revision(r)))
         .collect();
-    let mut seen = HashMap::new();
+    let mut cl_checker = EntryChecker::new(cl, b"changelog", cl_len);
     let mut manifest_linkrevs: BTreeMap<Node, Vec<i32>> = BTreeMap::new();
     let mut file_linkrevs: BTreeMap<Vec<u8>, Vec<i32>> = BTreeMap::new();
     for (r, info) in infos.into_iter().enumerate() {
         let rev = Revision(r as i32);
         if let Ok(node) = cl.node(rev) {
-            check_entry(&mut report, cl, rev, &node, &[r as i32], cl_len, b"changelog", &mut seen);
+            cl_checker.check(&mut report, rev, &node, &[r as i32]);
         }
         report.merge(info.report);
         if let Some(m) = info.manifest {
@@ -173,26 +218,38 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     report.status("checking manifests");
     let ml = repo.manifestlog()?;
     let mut file_nodes: BTreeMap<Vec<u8>, HashMap<Node, Option<i32>>> = BTreeMap::new();
-    let deltas: Vec<Result<Vec<(Vec<u8>, Node)>, String>> = (0..ml.len() as i32)
+    let deltas: Vec<NewEntries> = (0..ml.len() as i32)
         .into_par_iter()
         .map(|r| manifest_new_entries(ml, Revision(r)))
         .collect();
-    let mut mseen = HashMap::new();
+    let mut ml_checker = EntryChecker::new(ml, b"manifest", cl_len);
     for (r, entries) in deltas.into_iter().enumerate() {
         let rev = Revision(r as i32);
         let Ok(node) = ml.node(rev) else { continue };
         let expected = manifest_linkrevs.get(&node).cloned().unwrap_or_default();
-        let lr = check_entry(&mut report, ml, rev, &node, &expected, cl_len, b"manifest", &mut mseen);
+        let lr = ml_checker.check(&mut report, rev, &node, &expected);
         if manifest_linkrevs.remove(&node).is_none() {
-            report.err(lr, &format!("{} not in changesets", node.short()), Some(b"manifest"));
+            report.err(
+                lr,
+                &format!("{} not in changesets", node.short()),
+                Some(b"manifest"),
+            );
         }
         match entries {
             Ok(entries) => {
                 for (path, fnode) in entries {
-                    file_nodes.entry(path).or_default().entry(fnode).or_insert(lr);
+                    file_nodes
+                        .entry(path)
+                        .or_default()
+                        .entry(fnode)
+                        .or_insert(lr);
                 }
             }
-            Err(e) => report.err(lr, &format!("reading delta {}: {e}", node.short()), Some(b"manifest")),
+            Err(e) => report.err(
+                lr,
+                &format!("reading delta {}: {e}", node.short()),
+                Some(b"manifest"),
+            ),
         }
     }
     let mut dangling: Vec<(i32, Node)> = manifest_linkrevs
@@ -201,13 +258,21 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
         .collect();
     dangling.sort();
     for (c, m) in dangling {
-        report.err(Some(c), &format!("changeset refers to unknown revision {}", m.short()), Some(b"manifest"));
+        report.err(
+            Some(c),
+            &format!("changeset refers to unknown revision {}", m.short()),
+            Some(b"manifest"),
+        );
     }
 
     report.status("crosschecking files in changesets and manifests");
     for (f, revs) in &file_linkrevs {
         if !file_nodes.contains_key(f) {
-            report.err(revs.first().copied(), "in changeset but not in manifest", Some(f));
+            report.err(
+                revs.first().copied(),
+                "in changeset but not in manifest",
+                Some(f),
+            );
         }
     }
     for (f, nodes) in &file_nodes {
@@ -235,12 +300,18 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     }
 
     if report.errors > 0 {
-        report.lines.push(Line::Problem("not checking dirstate because of previous errors\n".into()));
+        report.lines.push(Line::Problem(
+            "not checking dirstate because of previous errors\n".into(),
+        ));
     } else {
         report.status("checking dirstate");
         for p in repo.dirstate_parents()? {
             if !p.is_null() && cl.rev_of_node(&p)?.is_none() {
-                report.err(None, &format!("dirstate parent {} is not in the repository", p.short()), None);
+                report.err(
+                    None,
+                    &format!("dirstate parent {} is not in the repository", p.short()),
+                    None,
+                );
             }
         }
     }
@@ -254,18 +325,26 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
 fn check_changeset(cl: &Revlog, rev: Revision) -> ChangesetInfo {
     let mut report = Report::default();
     let short = cl.node(rev).map(|n| n.short()).unwrap_or_default();
-    let parsed = cl
-        .data(rev)
-        .map_err(|e| e.to_string())
-        .and_then(|text| {
-            ChangelogEntry::parse(&text).map(|e| {
-                (Some(e.manifest_node), e.files().map(<[u8]>::to_vec).collect::<Vec<_>>())
-            })
-        });
+    let parsed = cl.data(rev).map_err(|e| e.to_string()).and_then(|text| {
+        ChangelogEntry::parse(&text).map(|e| {
+            (
+                Some(e.manifest_node),
+                e.files().map(<[u8]>::to_vec).collect::<Vec<_>>(),
+            )
+        })
+    });
     match parsed {
-        Ok((manifest, files)) => ChangesetInfo { manifest, files, report },
+        Ok((manifest, files)) => ChangesetInfo {
+            manifest,
+            files,
+            report,
+        },
         Err(e) => {
-            report.err(Some(rev.0), &format!("unpacking changeset {short}: {e}"), None);
+            report.err(
+                Some(rev.0),
+                &format!("unpacking changeset {short}: {e}"),
+                None,
+            );
             ChangesetInfo {
                 manifest: None,
                 files: Vec::new(),
@@ -277,13 +356,17 @@ fn check_changeset(cl: &Revlog, rev: Revision) -> ChangesetInfo {
 
 /// The entries a manifest revision adds compared to the revision its
 /// stored delta is against (all entries for a full snapshot).
-fn manifest_new_entries(ml: &Revlog, rev: Revision) -> Result<Vec<(Vec<u8>, Node)>, String> {
+fn manifest_new_entries(ml: &Revlog, rev: Revision) -> NewEntries {
     let chunk = ml.chunk(rev).map_err(|e| e.to_string())?;
     let lines: Vec<u8> = match ml.delta_parent(rev).map_err(|e| e.to_string())? {
         None => chunk,
         Some(_) => {
             let patch = qs_store::mdiff::Patch::parse(&chunk).map_err(|e| e.to_string())?;
-            patch.hunks().iter().flat_map(|h| h.data.iter().copied()).collect()
+            patch
+                .hunks()
+                .iter()
+                .flat_map(|h| h.data.iter().copied())
+                .collect()
         }
     };
     let mut entries = Vec::new();
@@ -291,8 +374,13 @@ fn manifest_new_entries(ml: &Revlog, rev: Revision) -> Result<Vec<(Vec<u8>, Node
         if line.is_empty() {
             continue;
         }
-        let nul = line.iter().position(|&b| b == 0).ok_or("malformed manifest line")?;
-        let hex = line.get(nul + 1..nul + 41).ok_or("malformed manifest line")?;
+        let nul = line
+            .iter()
+            .position(|&b| b == 0)
+            .ok_or("malformed manifest line")?;
+        let hex = line
+            .get(nul + 1..nul + 41)
+            .ok_or("malformed manifest line")?;
         let node = Node::from_hex(hex).ok_or("malformed manifest node")?;
         entries.push((line[..nul].to_vec(), node));
     }
@@ -317,20 +405,28 @@ fn check_filelog(
         }
     };
     if log.is_empty() {
-        report.err(lr0, &format!("empty or missing {}", String::from_utf8_lossy(file)), None);
+        report.err(
+            lr0,
+            &format!("empty or missing {}", String::from_utf8_lossy(file)),
+            None,
+        );
         return (report, 0);
     }
     let mut remaining: HashMap<Node, Option<i32>> = manifest_nodes.clone();
-    let mut seen = HashMap::new();
+    let mut checker = EntryChecker::new(&log, file, cl_len);
     for r in 0..log.len() as i32 {
         let rev = Revision(r);
         let Ok(node) = log.node(rev) else { continue };
-        let lr = check_entry(&mut report, &log, rev, &node, linkrevs, cl_len, file, &mut seen);
+        let lr = checker.check(&mut report, rev, &node, linkrevs);
         if !manifest_nodes.is_empty() {
             if manifest_nodes.contains_key(&node) {
                 remaining.remove(&node);
             } else {
-                report.err(lr, &format!("{} not in manifests", node.short()), Some(file));
+                report.err(
+                    lr,
+                    &format!("{} not in manifests", node.short()),
+                    Some(file),
+                );
             }
         }
         match log.data(rev) {
@@ -351,15 +447,27 @@ fn check_filelog(
             Err(e) => report.err(lr, &format!("unpacking {}: {e}", node.short()), Some(file)),
         }
     }
-    let mut leftovers: Vec<(Option<i32>, Node)> = remaining.into_iter().map(|(n, l)| (l, n)).collect();
+    let mut leftovers: Vec<(Option<i32>, Node)> =
+        remaining.into_iter().map(|(n, l)| (l, n)).collect();
     leftovers.sort();
     for (lr, node) in leftovers {
-        report.err(lr, &format!("manifest refers to unknown revision {}", node.short()), Some(file));
+        report.err(
+            lr,
+            &format!("manifest refers to unknown revision {}", node.short()),
+            Some(file),
+        );
     }
     (report, log.len())
 }
 
-fn check_copy_source(repo: &Repo, report: &mut Report, lr: Option<i32>, file: &[u8], source: &[u8], hex: &[u8]) {
+fn check_copy_source(
+    repo: &Repo,
+    report: &mut Report,
+    lr: Option<i32>,
+    file: &[u8],
+    source: &[u8],
+    hex: &[u8],
+) {
     let name = String::from_utf8_lossy(source);
     let short = String::from_utf8_lossy(hex.get(..12).unwrap_or(hex));
     let found = Node::from_hex(hex).and_then(|node| {
@@ -370,6 +478,10 @@ fn check_copy_source(repo: &Repo, report: &mut Report, lr: Option<i32>, file: &[
         log.rev_of_node(&node).ok().flatten()
     });
     if found.is_none() {
-        report.err(lr, &format!("empty or missing copy source revlog {name}:{short}"), Some(file));
+        report.err(
+            lr,
+            &format!("empty or missing copy source revlog {name}:{short}"),
+            Some(file),
+        );
     }
 }

@@ -11,7 +11,11 @@ pub fn branch(repo: &Repo) -> RepoResult<Vec<u8>> {
     let path = repo.dot_hg().join("branch");
     match std::fs::read(&path) {
         Ok(bytes) => {
-            let name = bytes.split(|&b| b == b'\n').next().unwrap_or(b"").trim_ascii();
+            let name = bytes
+                .split(|&b| b == b'\n')
+                .next()
+                .unwrap_or(b"")
+                .trim_ascii();
             Ok(if name.is_empty() {
                 b"default".to_vec()
             } else {
@@ -50,7 +54,8 @@ fn read_entries(repo: &Repo) -> RepoResult<Vec<Entry>> {
     let mut pos = 40.min(bytes.len());
     while pos < bytes.len() {
         let header = bytes.get(pos..pos + 17).ok_or_else(corrupt)?;
-        let int = |i: usize| i32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+        let int =
+            |i: usize| i32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
         let (state, mode, size, mtime, len) = (header[0], int(1), int(5), int(9), int(13));
         let len = usize::try_from(len).map_err(|_| corrupt())?;
         let name = bytes.get(pos + 17..pos + 17 + len).ok_or_else(corrupt)?;
@@ -104,7 +109,11 @@ pub fn is_dirty(repo: &Repo) -> RepoResult<bool> {
         if e.size >= 0 && !is_link && meta.len() != e.size as u64 {
             return Ok(true);
         }
-        if e.size >= 0 && e.mtime >= 0 && meta.mtime() as i32 == e.mtime && e.mode & 0o100 == meta.mode() as i32 & 0o100 {
+        if e.size >= 0
+            && e.mtime >= 0
+            && meta.mtime() as i32 == e.mtime
+            && e.mode & 0o100 == meta.mode() as i32 & 0o100
+        {
             return Ok(false);
         }
         let actual = if is_link {

@@ -76,6 +76,9 @@ mod tests {
         let file = parse(text.as_bytes());
         assert_eq!(file.marks.len(), 2);
         assert_eq!(file.marks[1].0, b" two");
-        assert_eq!(file.warnings, vec!["malformed line in .hg/bookmarks: 'garbage'\n"]);
+        assert_eq!(
+            file.warnings,
+            vec!["malformed line in .hg/bookmarks: 'garbage'\n"]
+        );
     }
 }

@@ -78,7 +78,7 @@ pub fn encode_dir(path: &[u8]) -> Vec<u8> {
 }
 
 fn is_reserved_byte(b: u8) -> bool {
-    b < 32 || b >= 126 || b"\\:*?\"<>|".contains(&b)
+    !(32..126).contains(&b) || b"\\:*?\"<>|".contains(&b)
 }
 
 fn push_escape(out: &mut Vec<u8>, b: u8) {

@@ -107,10 +107,20 @@ mod tests {
     #[test]
     fn phases_flow_to_descendants() {
         let parents = |r: Revision| [Revision(r.0 - 1), Revision(-1)];
-        let phases = compute_phases(&[(Phase::Draft, Revision(2)), (Phase::Secret, Revision(4))], 5, parents);
+        let phases = compute_phases(
+            &[(Phase::Draft, Revision(2)), (Phase::Secret, Revision(4))],
+            5,
+            parents,
+        );
         assert_eq!(
             phases,
-            vec![Phase::Public, Phase::Public, Phase::Draft, Phase::Draft, Phase::Secret]
+            vec![
+                Phase::Public,
+                Phase::Public,
+                Phase::Draft,
+                Phase::Draft,
+                Phase::Secret
+            ]
         );
     }
 

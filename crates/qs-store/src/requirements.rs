@@ -219,12 +219,18 @@ mod tests {
 
     #[test]
     fn share_safe_reads_store_requires() {
-        let dir = repo_with("share-safe\n", Some("store\nfncache\ndotencode\nrevlogv1\n"));
+        let dir = repo_with(
+            "share-safe\n",
+            Some("store\nfncache\ndotencode\nrevlogv1\n"),
+        );
         let reqs = Requirements::load(&dir.path().join(".hg")).expect("loads");
         assert!(reqs.has("fncache"));
         reqs.check_supported().expect("supported");
         assert_eq!(reqs.store_path(), dir.path().join(".hg/store"));
-        assert_eq!(reqs.filelog_index_path(b"A.txt"), PathBuf::from("data/_a.txt.i"));
+        assert_eq!(
+            reqs.filelog_index_path(b"A.txt"),
+            PathBuf::from("data/_a.txt.i")
+        );
     }
 
     #[test]

@@ -71,10 +71,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         out.extend_from_slice(name);
         let pad = 25usize.saturating_sub(display_width(name));
         out.extend(std::iter::repeat_n(b' ', pad));
-        let rev = repo
-            .changelog()
-            .rev_of_node(node)?
-            .map_or(-1, |r| r.0);
+        let rev = repo.changelog().rev_of_node(node)?.map_or(-1, |r| r.0);
         let hex = if debug { node.hex() } else { node.short() };
         out.extend_from_slice(format!(" {rev}:{hex}\n").as_bytes());
     }

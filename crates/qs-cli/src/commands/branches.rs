@@ -15,7 +15,11 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "branches [-c]",
     summary: "list repository named branches",
     options: &[
-        OptSpec::flag(Some('a'), "active", "only branches with unmerged heads (deprecated)"),
+        OptSpec::flag(
+            Some('a'),
+            "active",
+            "only branches with unmerged heads (deprecated)",
+        ),
         OptSpec::flag(Some('c'), "closed", "include closed branches"),
         OptSpec::list(Some('r'), "rev", "", "only the branches of these revisions"),
         TEMPLATE_OPT,
@@ -85,7 +89,11 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             let width = display_width(&row.name);
             let pad = 31usize.saturating_sub(rev_text.len() + width);
             let node = repo.node(row.tip)?;
-            let hex = if inv.ui.debug_flag() { node.hex() } else { node.short() };
+            let hex = if inv.ui.debug_flag() {
+                node.hex()
+            } else {
+                node.short()
+            };
             out.extend(std::iter::repeat_n(b' ', pad));
             out.extend_from_slice(format!(" {rev_text}:{hex}").as_bytes());
             if !row.open {

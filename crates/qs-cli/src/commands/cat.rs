@@ -13,7 +13,12 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "cat [OPTION]... FILE...",
     summary: "output the current or given revision of files",
     options: &[
-        OptSpec::value(Some('o'), "output", "FORMAT", "write to files named by FORMAT"),
+        OptSpec::value(
+            Some('o'),
+            "output",
+            "FORMAT",
+            "write to files named by FORMAT",
+        ),
         OptSpec::value(Some('r'), "rev", "REV", "the revision to print"),
         OptSpec::flag(None, "decode", "apply decode filters"),
         OptSpec::list(Some('I'), "include", "PATTERN", "only files matching"),

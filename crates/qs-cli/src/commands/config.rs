@@ -11,7 +11,11 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "config [-u] [NAME]...",
     summary: "show combined config settings from all hgrc files",
     options: &[
-        OptSpec::flag(Some('u'), "untrusted", "show untrusted configuration options"),
+        OptSpec::flag(
+            Some('u'),
+            "untrusted",
+            "show untrusted configuration options",
+        ),
         OptSpec::flag(None, "exp-all-known", "show all known config options"),
         OptSpec::flag(Some('e'), "edit", "edit user config"),
         OptSpec::flag(Some('l'), "local", "edit repository config"),
@@ -30,13 +34,19 @@ pub const COMMAND: CommandDef = CommandDef {
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     unsupported_options(
         inv,
-        &["exp-all-known", "edit", "local", "source", "shared", "non-shared", "global", "template"],
+        &[
+            "exp-all-known",
+            "edit",
+            "local",
+            "source",
+            "shared",
+            "non-shared",
+            "global",
+            "template",
+        ],
     )?;
-    let (out, code) = qs_config::render::render_config(
-        &inv.config,
-        &inv.opts.positionals,
-        inv.ui.debug_flag(),
-    );
+    let (out, code) =
+        qs_config::render::render_config(&inv.config, &inv.opts.positionals, inv.ui.debug_flag());
     inv.ui.write(&out)?;
     Ok(code)
 }

@@ -54,7 +54,11 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             .filter(|p| matcher.matches(p))
             .collect(),
     };
-    let end = if inv.opts.flag("print0") { b'\0' } else { b'\n' };
+    let end = if inv.opts.flag("print0") {
+        b'\0'
+    } else {
+        b'\n'
+    };
     let mut out = Vec::new();
     for path in &files {
         out.extend_from_slice(&paths::relative_display(repo.root(), &inv.cwd, path));

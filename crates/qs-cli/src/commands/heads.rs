@@ -16,9 +16,18 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "heads [-ct] [-r STARTREV] [REV]...",
     summary: "show branch heads",
     options: &[
-        OptSpec::value(Some('r'), "rev", "STARTREV", "only heads descending from this revision"),
+        OptSpec::value(
+            Some('r'),
+            "rev",
+            "STARTREV",
+            "only heads descending from this revision",
+        ),
         OptSpec::flag(Some('t'), "topo", "topological heads only"),
-        OptSpec::flag(Some('a'), "active", "show active branch heads only (deprecated)"),
+        OptSpec::flag(
+            Some('a'),
+            "active",
+            "show active branch heads only (deprecated)",
+        ),
         OptSpec::flag(Some('c'), "closed", "include closed heads"),
         OptSpec::value(None, "style", "STYLE", "output style"),
         TEMPLATE_OPT,

@@ -22,7 +22,12 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::flag(Some('t'), "tags", "show tags"),
         OptSpec::flag(Some('B'), "bookmarks", "show bookmarks"),
         OptSpec::value(Some('e'), "ssh", "CMD", "ssh command to use"),
-        OptSpec::value(None, "remotecmd", "CMD", "hg command to run on the remote side"),
+        OptSpec::value(
+            None,
+            "remotecmd",
+            "CMD",
+            "hg command to run on the remote side",
+        ),
         OptSpec::flag(None, "insecure", "do not verify server certificates"),
         TEMPLATE_OPT,
     ],
@@ -77,7 +82,11 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
                 .filter(|(i, n)| *i == 0 || *n != NULL_NODE)
                 .map(|(_, n)| n)
                 .collect();
-            let dirty = if qs_repo::working::is_dirty(repo)? { "+" } else { "" };
+            let dirty = if qs_repo::working::is_dirty(repo)? {
+                "+"
+            } else {
+                ""
+            };
             if default || id {
                 let ids: Vec<String> = parents.iter().map(hexfunc).collect();
                 output.push(format!("{}{dirty}", ids.join("+")).into_bytes());
@@ -130,9 +139,17 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     Ok(0)
 }
 
+/// A list of tag or bookmark names.
+type Names = Vec<Vec<u8>>;
+
 /// Tags and bookmarks on a node, each sorted.
-fn names_on(repo: &Repo, node: &Node) -> CliResult<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
-    let tags = repo.tags()?.on(node).into_iter().map(<[u8]>::to_vec).collect();
+fn names_on(repo: &Repo, node: &Node) -> CliResult<(Names, Names)> {
+    let tags = repo
+        .tags()?
+        .on(node)
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
     let marks = repo
         .bookmarks()?
         .on(node)

@@ -200,22 +200,6 @@ pub fn lookup(word: &str) -> Lookup {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lookup_follows_hg() {
-        assert!(matches!(lookup("root"), Lookup::Found(_)));
-        assert!(matches!(lookup("versi"), Lookup::Found(_)));
-        match lookup("lo") {
-            Lookup::Ambiguous(c) => assert_eq!(c, ["locate", "log"]),
-            _ => panic!("lo must be ambiguous"),
-        }
-        assert!(matches!(lookup("nosuchcmd"), Lookup::Unknown));
-    }
-}
-
 /// `-T/--template`, which most commands accept.
 pub const TEMPLATE_OPT: OptSpec =
     OptSpec::value(Some('T'), "template", "TEMPLATE", "display with template");
@@ -232,4 +216,20 @@ pub fn unsupported_options(inv: &Invocation<'_, '_>, names: &[&str]) -> CliResul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_follows_hg() {
+        assert!(matches!(lookup("root"), Lookup::Found(_)));
+        assert!(matches!(lookup("versi"), Lookup::Found(_)));
+        match lookup("lo") {
+            Lookup::Ambiguous(c) => assert_eq!(c, ["locate", "log"]),
+            _ => panic!("lo must be ambiguous"),
+        }
+        assert!(matches!(lookup("nosuchcmd"), Lookup::Unknown));
+    }
 }

@@ -36,7 +36,10 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let parents: Vec<Revision> = match inv.opts.value("rev") {
         Some(spec) => {
             let rev = revspec::resolve_single(repo, spec)?;
-            repo.parents(rev)?.into_iter().filter(|p| !p.is_null()).collect()
+            repo.parents(rev)?
+                .into_iter()
+                .filter(|p| !p.is_null())
+                .collect()
         }
         None => {
             let mut revs = Vec::new();

@@ -9,7 +9,12 @@ pub const COMMAND: CommandDef = CommandDef {
     aliases: &[],
     synopsis: "root",
     summary: "print the root (top) of the current working directory",
-    options: &[OptSpec::value(None, "template", "TEMPLATE", "display with template")],
+    options: &[OptSpec::value(
+        None,
+        "template",
+        "TEMPLATE",
+        "display with template",
+    )],
     max_args: Some(0),
     paged: false,
     repo: RepoNeed::Required,

@@ -31,12 +31,18 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         }
     }
     if report.warnings > 0 {
-        inv.ui.warn(&format!("{} warnings encountered!\n", report.warnings))?;
+        inv.ui
+            .warn(&format!("{} warnings encountered!\n", report.warnings))?;
     }
     if report.errors > 0 {
-        inv.ui.warn(&format!("{} integrity errors encountered!\n", report.errors))?;
+        inv.ui.warn(&format!(
+            "{} integrity errors encountered!\n",
+            report.errors
+        ))?;
         if let Some(first) = report.first_bad {
-            inv.ui.warn(&format!("(first damaged changeset appears to be {first})\n"))?;
+            inv.ui.warn(&format!(
+                "(first damaged changeset appears to be {first})\n"
+            ))?;
         }
         return Ok(1);
     }

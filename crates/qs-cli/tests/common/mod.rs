@@ -37,7 +37,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const RUN_TESTS_HINT: &str = "run the tests through scripts/test.sh (it installs the pinned hg into \
+const RUN_TESTS_HINT: &str =
+    "run the tests through scripts/test.sh (it installs the pinned hg into \
      .venv, builds the fixtures into .fixtures and exports QS_HG and QS_FIXTURES), \
      or export them yourself: QS_HG=$PWD/.venv/bin/hg QS_FIXTURES=$PWD/.fixtures \
      after scripts/setup-hg.sh and scripts/make-fixtures.sh";
@@ -201,7 +202,8 @@ impl Invocation {
     }
 
     pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Self {
-        self.env.push((k.as_ref().to_owned(), v.as_ref().to_owned()));
+        self.env
+            .push((k.as_ref().to_owned(), v.as_ref().to_owned()));
         self
     }
 
@@ -387,7 +389,11 @@ pub fn run_with_home(tool: Tool, inv: &Invocation, home: &Path) -> Outcome {
     let mut stderr = err_thread.join().expect("stderr reader");
     let code = if timed_out {
         stderr.extend_from_slice(
-            format!("\n[harness: killed after {}s timeout]\n", timeout().as_secs()).as_bytes(),
+            format!(
+                "\n[harness: killed after {}s timeout]\n",
+                timeout().as_secs()
+            )
+            .as_bytes(),
         );
         -1
     } else {
@@ -589,9 +595,8 @@ pub fn copy_tree(src: &Path, dst: &Path) {
         } else if ft.is_dir() {
             copy_tree(&from, &to);
         } else {
-            std::fs::copy(&from, &to).unwrap_or_else(|e| {
-                panic!("copy {} -> {}: {e}", from.display(), to.display())
-            });
+            std::fs::copy(&from, &to)
+                .unwrap_or_else(|e| panic!("copy {} -> {}: {e}", from.display(), to.display()));
         }
     }
 }
@@ -750,7 +755,12 @@ impl Checker {
         }
         let mut msg = String::new();
         for (i, (_, report)) in self.failures.iter().enumerate() {
-            let _ = writeln!(msg, "\n===== mismatch {} of {} =====", i + 1, self.failures.len());
+            let _ = writeln!(
+                msg,
+                "\n===== mismatch {} of {} =====",
+                i + 1,
+                self.failures.len()
+            );
             msg.push_str(report);
         }
         let _ = writeln!(
@@ -827,12 +837,21 @@ fn split_lines(b: &[u8]) -> Vec<&[u8]> {
 
 fn show_block(out: &mut String, title: &str, b: &[u8]) {
     let lines = split_lines(b);
-    let _ = writeln!(out, "  --- {title}: {} bytes, {} lines", b.len(), lines.len());
+    let _ = writeln!(
+        out,
+        "  --- {title}: {} bytes, {} lines",
+        b.len(),
+        lines.len()
+    );
     for l in lines.iter().take(MAX_SHOWN_LINES) {
         let _ = writeln!(out, "  | {}", escape_bytes(l));
     }
     if lines.len() > MAX_SHOWN_LINES {
-        let _ = writeln!(out, "  | ... ({} more lines)", lines.len() - MAX_SHOWN_LINES);
+        let _ = writeln!(
+            out,
+            "  | ... ({} more lines)",
+            lines.len() - MAX_SHOWN_LINES
+        );
     }
     if !b.is_empty() && !b.ends_with(b"\n") {
         let _ = writeln!(out, "  \\ no newline at end");
@@ -872,7 +891,11 @@ fn diff_block(out: &mut String, title: &str, qs: &[u8], hg: &[u8]) {
             let _ = writeln!(out, "  {sign} {}", escape_bytes(l));
         }
         if mid.len() > MAX_SHOWN_LINES {
-            let _ = writeln!(out, "  {sign} ... ({} more lines)", mid.len() - MAX_SHOWN_LINES);
+            let _ = writeln!(
+                out,
+                "  {sign} ... ({} more lines)",
+                mid.len() - MAX_SHOWN_LINES
+            );
         }
     }
     if hg.ends_with(b"\n") != qs.ends_with(b"\n") {
