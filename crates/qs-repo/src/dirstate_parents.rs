@@ -6,6 +6,7 @@ use std::path::Path;
 
 use qs_store::{Node, StoreError, NULL_NODE};
 
+
 use crate::error::RepoResult;
 
 const V2_MARKER: &[u8] = b"dirstate-v2\n";
@@ -21,15 +22,17 @@ pub fn read(dot_hg: &Path) -> RepoResult<[Node; 2]> {
     if bytes.is_empty() {
         return Ok([NULL_NODE; 2]);
     }
-    let start = if bytes.starts_with(V2_MARKER) {
-        V2_MARKER.len()
+    // v1: two 20-byte nodes at 0 and 20; v2: 32-byte slots at 12 and 44.
+    let (p1_at, p2_at) = if bytes.starts_with(V2_MARKER) {
+        (V2_MARKER.len(), V2_MARKER.len() + 32)
     } else {
-        0
+        (0, 20)
     };
-    let parents = bytes
-        .get(start..start + 40)
-        .ok_or_else(|| StoreError::corrupt(&path, "dirstate too short to hold its parents"))?;
-    let p1 = Node::from_bytes(&parents[..20]).unwrap_or(NULL_NODE);
-    let p2 = Node::from_bytes(&parents[20..]).unwrap_or(NULL_NODE);
-    Ok([p1, p2])
+    let node_at = |at: usize| {
+        bytes
+            .get(at..at + 20)
+            .and_then(Node::from_bytes)
+            .ok_or_else(|| StoreError::corrupt(&path, "dirstate too short to hold its parents"))
+    };
+    Ok([node_at(p1_at)?, node_at(p2_at)?])
 }

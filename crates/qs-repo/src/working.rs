@@ -45,9 +45,7 @@ fn read_entries(repo: &Repo) -> RepoResult<Vec<Entry>> {
         Err(e) => return Err(StoreError::io(path, e).into()),
     };
     if bytes.starts_with(b"dirstate-v2\n") {
-        return Err(crate::error::RepoError::Message(
-            "dirstate-v2 working copies are not supported by qs yet".to_string(),
-        ));
+        return read_v2_entries(repo, &bytes);
     }
     let corrupt = || StoreError::corrupt(&path, "truncated dirstate entry");
     let mut entries = Vec::new();
@@ -133,4 +131,81 @@ pub fn is_dirty(repo: &Repo) -> RepoResult<bool> {
 fn bytes_path(bytes: &[u8]) -> std::path::PathBuf {
     use std::os::unix::ffi::OsStrExt;
     std::path::PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+/// Reads the entries of a dirstate-v2 docket and its data file
+/// (`internals/dirstate-v2.txt`): a tree of 44-byte nodes.
+fn read_v2_entries(repo: &Repo, docket: &[u8]) -> RepoResult<Vec<Entry>> {
+    let docket_path = repo.dot_hg().join("dirstate");
+    let corrupt = |what: &str| StoreError::corrupt(&docket_path, format!("dirstate-v2: {what}"));
+    let u32_at = |b: &[u8], at: usize| -> Option<u32> {
+        b.get(at..at + 4)
+            .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    let u16_at = |b: &[u8], at: usize| -> Option<u16> {
+        b.get(at..at + 2).map(|s| u16::from_be_bytes([s[0], s[1]]))
+    };
+    let root_start = u32_at(docket, 76).ok_or_else(|| corrupt("short docket"))? as usize;
+    let root_count = u32_at(docket, 80).ok_or_else(|| corrupt("short docket"))? as usize;
+    let data_size = u32_at(docket, 120).ok_or_else(|| corrupt("short docket"))? as usize;
+    let id_len = *docket.get(124).ok_or_else(|| corrupt("short docket"))? as usize;
+    let id = docket.get(125..125 + id_len).ok_or_else(|| corrupt("short docket"))?;
+    let data_path = repo
+        .dot_hg()
+        .join(format!("dirstate.{}", String::from_utf8_lossy(id)));
+    let data = std::fs::read(&data_path).map_err(|e| StoreError::io(&data_path, e))?;
+    let data = data.get(..data_size).ok_or_else(|| corrupt("data file too short"))?;
+    const NODE: usize = 44;
+    let mut entries = Vec::new();
+    let mut stack = vec![(root_start, root_count)];
+    let mut visited = 0usize;
+    while let Some((start, count)) = stack.pop() {
+        for i in 0..count {
+            visited += 1;
+            if visited > data.len() / NODE + 1 {
+                return Err(corrupt("node tree has a cycle").into());
+            }
+            let at = start + i * NODE;
+            let node = data.get(at..at + NODE).ok_or_else(|| corrupt("node out of bounds"))?;
+            let bad = || corrupt("malformed node");
+            let path_at = u32_at(node, 0).ok_or_else(bad)? as usize;
+            let path_len = u16_at(node, 4).ok_or_else(bad)? as usize;
+            let children_at = u32_at(node, 14).ok_or_else(bad)? as usize;
+            let children = u32_at(node, 18).ok_or_else(bad)? as usize;
+            let flags = u16_at(node, 30).ok_or_else(bad)?;
+            let size = u32_at(node, 32).ok_or_else(bad)?;
+            let mtime = u32_at(node, 36).ok_or_else(bad)?;
+            if children > 0 {
+                stack.push((children_at, children));
+            }
+            let (wdir, p1, p2) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
+            if !(wdir || p1 || p2) {
+                continue;
+            }
+            let path = data
+                .get(path_at..path_at + path_len)
+                .ok_or_else(|| corrupt("path out of bounds"))?
+                .to_vec();
+            let state = if !wdir {
+                b'r'
+            } else if p2 {
+                b'm'
+            } else if !p1 {
+                b'a'
+            } else {
+                b'n'
+            };
+            let has_size = flags & (1 << 10) != 0;
+            let has_mtime = flags & (1 << 11) != 0 && flags & (1 << 12) == 0;
+            let exec = if flags & (1 << 3) != 0 { 0o755 } else { 0o644 };
+            entries.push(Entry {
+                state,
+                mode: exec,
+                size: if has_size { (size & 0x7fff_ffff) as i32 } else { -1 },
+                mtime: if has_mtime && has_size { (mtime & 0x7fff_ffff) as i32 } else { -1 },
+                path,
+            });
+        }
+    }
+    Ok(entries)
 }
