@@ -81,6 +81,9 @@ pub fn resolve_spec(repo: &Repo, spec: &str) -> RepoResult<Vec<Revision>> {
     if let Ok(rev) = resolve_symbol(repo, spec) {
         return Ok(vec![rev]);
     }
+    if let Some(revs) = resolve_difference(repo, spec)? {
+        return Ok(revs);
+    }
     if let Some((a, b)) = split_range(spec) {
         let start = if a.is_empty() {
             Revision(0)
@@ -102,6 +105,24 @@ pub fn resolve_spec(repo: &Repo, spec: &str) -> RepoResult<Vec<Revision>> {
         });
     }
     resolve_symbol(repo, spec).map(|r| vec![r])
+}
+
+/// `a-b-c` that is not itself a name: hg's revset tokenizer reads it as
+/// the set difference `a - b - c`.
+fn resolve_difference(repo: &Repo, spec: &str) -> RepoResult<Option<Vec<Revision>>> {
+    if !spec.contains('-') || spec.starts_with('-') || spec.contains(':') {
+        return Ok(None);
+    }
+    let mut parts = spec.split('-').filter(|p| !p.is_empty());
+    let Some(first) = parts.next() else {
+        return Ok(None);
+    };
+    let mut set = vec![resolve_symbol(repo, first)?];
+    for part in parts {
+        let remove = resolve_symbol(repo, part)?;
+        set.retain(|r| *r != remove);
+    }
+    Ok(Some(set))
 }
 
 fn split_range(spec: &str) -> Option<(&str, &str)> {

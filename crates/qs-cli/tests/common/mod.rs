@@ -533,7 +533,23 @@ pub fn check(inv: &Invocation) -> Result<Option<String>, String> {
     judge(inv, &qs, &hg)
 }
 
+/// True when hg answered with a usage error (`hg CMD: ...` on stderr, exit
+/// 255): its stdout is then hg's own help text, which qs deliberately does
+/// not reproduce, so only the exit code and stderr must match.
+fn is_usage_error(hg: &Outcome) -> bool {
+    hg.code == 255
+        && hg.stderr.starts_with(b"hg ")
+        && hg
+            .stderr
+            .split(|&b| b == b' ')
+            .nth(1)
+            .is_some_and(|w| w.ends_with(b":"))
+}
+
 fn judge(inv: &Invocation, qs: &Outcome, hg: &Outcome) -> Result<Option<String>, String> {
+    if is_usage_error(hg) && qs.code == hg.code && qs.stderr == hg.stderr {
+        return Ok(None);
+    }
     if qs == hg {
         return match inv.matching_known_difference() {
             Some(reason) => Ok(Some(format!(
