@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 fn main() {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
+        .map(|a| qs_cli::context::decode_arg(&a))
         .collect();
     let env = std::env::vars_os()
         .map(|(k, v)| {

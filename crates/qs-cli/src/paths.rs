@@ -8,7 +8,9 @@ use crate::error::{CliError, CliResult};
 /// Normalises `cwd/arg` lexically and returns it relative to `root`, as
 /// `/`-separated bytes; the root itself is the empty path.
 pub fn repo_path(root: &Path, cwd: &Path, arg: &str) -> CliResult<Vec<u8>> {
-    let joined = cwd.join(arg);
+    use std::os::unix::ffi::OsStrExt;
+    let raw = crate::context::arg_bytes(arg);
+    let joined = cwd.join(std::ffi::OsStr::from_bytes(&raw));
     let mut normal = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -22,11 +24,11 @@ pub fn repo_path(root: &Path, cwd: &Path, arg: &str) -> CliResult<Vec<u8>> {
     let relative = normal
         .strip_prefix(root)
         .map_err(|_| CliError::abort(format!("{arg} not under root '{}'", root.display())))?;
-    let parts: Vec<String> = relative
+    let parts: Vec<&[u8]> = relative
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| c.as_os_str().as_bytes())
         .collect();
-    Ok(parts.join("/").into_bytes())
+    Ok(parts.join(&b'/'))
 }
 
 /// `path` (repository-relative) as seen from `cwd`, the way hg prints

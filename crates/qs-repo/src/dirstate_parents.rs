@@ -6,7 +6,6 @@ use std::path::Path;
 
 use qs_store::{Node, StoreError, NULL_NODE};
 
-
 use crate::error::RepoResult;
 
 const V2_MARKER: &[u8] = b"dirstate-v2\n";

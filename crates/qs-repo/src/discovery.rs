@@ -26,6 +26,10 @@ pub fn explicit_root(cwd: &Path, spec: &str) -> RepoResult<PathBuf> {
     let path = cwd.join(spec_path);
     if path.join(".hg").is_dir() {
         Ok(path)
+    } else if path.is_file() {
+        Err(RepoError::Message(format!(
+            "{spec} is a file: reading bundles is not supported by qs yet"
+        )))
     } else {
         Err(RepoError::RepositoryNotFound {
             path: spec.to_string(),

@@ -149,12 +149,16 @@ fn read_v2_entries(repo: &Repo, docket: &[u8]) -> RepoResult<Vec<Entry>> {
     let root_count = u32_at(docket, 80).ok_or_else(|| corrupt("short docket"))? as usize;
     let data_size = u32_at(docket, 120).ok_or_else(|| corrupt("short docket"))? as usize;
     let id_len = *docket.get(124).ok_or_else(|| corrupt("short docket"))? as usize;
-    let id = docket.get(125..125 + id_len).ok_or_else(|| corrupt("short docket"))?;
+    let id = docket
+        .get(125..125 + id_len)
+        .ok_or_else(|| corrupt("short docket"))?;
     let data_path = repo
         .dot_hg()
         .join(format!("dirstate.{}", String::from_utf8_lossy(id)));
     let data = std::fs::read(&data_path).map_err(|e| StoreError::io(&data_path, e))?;
-    let data = data.get(..data_size).ok_or_else(|| corrupt("data file too short"))?;
+    let data = data
+        .get(..data_size)
+        .ok_or_else(|| corrupt("data file too short"))?;
     const NODE: usize = 44;
     let mut entries = Vec::new();
     let mut stack = vec![(root_start, root_count)];
@@ -166,7 +170,9 @@ fn read_v2_entries(repo: &Repo, docket: &[u8]) -> RepoResult<Vec<Entry>> {
                 return Err(corrupt("node tree has a cycle").into());
             }
             let at = start + i * NODE;
-            let node = data.get(at..at + NODE).ok_or_else(|| corrupt("node out of bounds"))?;
+            let node = data
+                .get(at..at + NODE)
+                .ok_or_else(|| corrupt("node out of bounds"))?;
             let bad = || corrupt("malformed node");
             let path_at = u32_at(node, 0).ok_or_else(bad)? as usize;
             let path_len = u16_at(node, 4).ok_or_else(bad)? as usize;
@@ -201,8 +207,16 @@ fn read_v2_entries(repo: &Repo, docket: &[u8]) -> RepoResult<Vec<Entry>> {
             entries.push(Entry {
                 state,
                 mode: exec,
-                size: if has_size { (size & 0x7fff_ffff) as i32 } else { -1 },
-                mtime: if has_mtime && has_size { (mtime & 0x7fff_ffff) as i32 } else { -1 },
+                size: if has_size {
+                    (size & 0x7fff_ffff) as i32
+                } else {
+                    -1
+                },
+                mtime: if has_mtime && has_size {
+                    (mtime & 0x7fff_ffff) as i32
+                } else {
+                    -1
+                },
                 path,
             });
         }
