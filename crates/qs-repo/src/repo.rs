@@ -106,7 +106,8 @@ impl Repo {
     /// The filelog of a tracked path.
     pub fn filelog(&self, path: &[u8]) -> RepoResult<Revlog> {
         let relative = self.requirements.filelog_index_path(path);
-        Ok(Revlog::open(&self.store.join(relative), revlog_options())?)
+        Ok(Revlog::open(&self.store.join(relative), revlog_options())?
+            .with_display_id(String::from_utf8_lossy(path).into_owned()))
     }
 
     /// Node of a changeset revision (null for null).

@@ -435,15 +435,6 @@ fn check_filelog(
                     check_copy_source(repo, &mut report, lr, file, &source, &hex);
                 }
             }
-            Err(qs_store::StoreError::IntegrityCheck { rev, .. }) => report.err(
-                lr,
-                &format!(
-                    "unpacking {}: integrity check failed on {}:{rev}",
-                    node.short(),
-                    String::from_utf8_lossy(file)
-                ),
-                Some(file),
-            ),
             Err(e) => report.err(lr, &format!("unpacking {}: {e}", node.short()), Some(file)),
         }
     }

@@ -152,9 +152,27 @@ pub struct Revlog {
     data_file: OnceLock<DataFile>,
     nodemap: OnceLock<NodeMap>,
     node_lookups: AtomicU32,
+    /// How hg names this revlog in messages (`00changelog`, a file path).
+    display_id: String,
+}
+
+/// The name hg uses for a revlog in messages: its file name without `.i`.
+fn default_display_id(index_path: &Path) -> String {
+    let name = index_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.strip_suffix(".i").map(str::to_string).unwrap_or(name)
 }
 
 impl Revlog {
+    /// Names this revlog in messages as hg does (filelogs by the tracked
+    /// path they store).
+    pub fn with_display_id(mut self, display_id: impl Into<String>) -> Revlog {
+        self.display_id = display_id.into();
+        self
+    }
+
     /// Opens the revlog whose index is `index_path` (`foo.i`); the data file,
     /// if any, is the same path with `.d`. A missing index is an empty revlog.
     pub fn open(index_path: &Path, options: RevlogOptions) -> StoreResult<Revlog> {
@@ -172,6 +190,7 @@ impl Revlog {
             data_file: OnceLock::new(),
             nodemap: OnceLock::new(),
             node_lookups: AtomicU32::new(0),
+            display_id: default_display_id(index_path),
         })
     }
 
@@ -193,6 +212,7 @@ impl Revlog {
             data_file,
             nodemap: OnceLock::new(),
             node_lookups: AtomicU32::new(0),
+            display_id: default_display_id(name),
         })
     }
 
@@ -402,7 +422,7 @@ impl Revlog {
             Ok(())
         } else {
             Err(StoreError::IntegrityCheck {
-                path: self.index_path.clone(),
+                path: PathBuf::from(&self.display_id),
                 rev: rev.0,
             })
         }
