@@ -105,18 +105,60 @@ pub struct BranchInfo {
     pub closed: bool,
 }
 
-/// Reads the branch of every revision (in parallel).
+/// The branch of every revision: from hg's revision-branch cache
+/// (`.hg/cache/rbc-names-v2` + `rbc-revs-v2`) where its records match the
+/// changelog, otherwise by parsing the changesets (in parallel).
 pub(crate) fn branch_infos(repo: &Repo) -> RepoResult<Vec<BranchInfo>> {
+    let cached = read_rbc(repo);
     (0..repo.len() as i32)
         .into_par_iter()
         .map(|r| {
-            let cs = repo.changeset(Revision(r))?;
+            let rev = Revision(r);
+            if let Some(info) = cached.as_ref().and_then(|c| c.lookup(repo, rev)) {
+                return Ok(info);
+            }
+            let cs = repo.changeset(rev)?;
             Ok(BranchInfo {
                 closed: cs.is_close(),
                 branch: cs.branch().to_vec(),
             })
         })
         .collect()
+}
+
+/// hg's revision-branch cache: branch names, and per revision an 8-byte
+/// record (first 4 bytes of the node, then the name index with the top
+/// bit meaning "closes the branch").
+struct RevBranchCache {
+    names: Vec<Vec<u8>>,
+    records: Vec<u8>,
+}
+
+impl RevBranchCache {
+    fn lookup(&self, repo: &Repo, rev: Revision) -> Option<BranchInfo> {
+        let at = usize::try_from(rev.0).ok()? * 8;
+        let record = self.records.get(at..at + 8)?;
+        let node = repo.changelog().node(rev).ok()?;
+        if record[..4] != node.as_bytes()[..4] {
+            return None;
+        }
+        let value = u32::from_be_bytes([record[4], record[5], record[6], record[7]]);
+        let name = self.names.get((value & 0x7fff_ffff) as usize)?;
+        Some(BranchInfo {
+            branch: name.clone(),
+            closed: value & 0x8000_0000 != 0,
+        })
+    }
+}
+
+fn read_rbc(repo: &Repo) -> Option<RevBranchCache> {
+    let cache = repo.dot_hg().join("cache");
+    let names = std::fs::read(cache.join("rbc-names-v2")).ok()?;
+    let records = std::fs::read(cache.join("rbc-revs-v2")).ok()?;
+    Some(RevBranchCache {
+        names: names.split(|&b| b == 0).map(<[u8]>::to_vec).collect(),
+        records,
+    })
 }
 
 /// Computes each branch's heads: revisions on the branch with no
