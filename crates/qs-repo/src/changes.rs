@@ -88,7 +88,7 @@ pub fn common_ancestor_heads(repo: &Repo, a: Revision, b: Revision) -> RepoResul
             continue;
         }
         for p in repo.parents(Revision(r as i32))? {
-            if p.0 >= 0 {
+            if p.0 >= 0 && (p.0 as usize) < r {
                 marks[p.0 as usize] |= m;
             }
         }
@@ -97,7 +97,7 @@ pub fn common_ancestor_heads(repo: &Repo, a: Revision, b: Revision) -> RepoResul
     let mut is_parent_of_common = vec![false; top + 1];
     for &r in &common {
         for p in repo.parents(Revision(r as i32))? {
-            if p.0 >= 0 && marks[p.0 as usize] == 3 {
+            if p.0 >= 0 && (p.0 as usize) < r && marks[p.0 as usize] == 3 {
                 is_parent_of_common[p.0 as usize] = true;
             }
         }

@@ -168,8 +168,11 @@ pub(crate) fn compute_branchmap(repo: &Repo, infos: &[BranchInfo]) -> RepoResult
     let mut has_child_on_branch = vec![false; infos.len()];
     for (r, info) in infos.iter().enumerate() {
         for p in repo.parents(Revision(r as i32))? {
-            if p.0 >= 0 && infos[p.0 as usize].branch == info.branch {
-                has_child_on_branch[p.0 as usize] = true;
+            let Some(parent) = usize::try_from(p.0).ok().filter(|&i| i < r) else {
+                continue;
+            };
+            if infos[parent].branch == info.branch {
+                has_child_on_branch[parent] = true;
             }
         }
     }
@@ -208,7 +211,7 @@ fn ancestors_of_others(
         }
         if reached[idx] || is_candidate {
             for p in repo.parents(Revision(r))? {
-                if p.0 >= lowest {
+                if p.0 >= lowest && p.0 < r {
                     reached[(p.0 - lowest) as usize] = true;
                 }
             }
@@ -223,8 +226,8 @@ pub(crate) fn compute_heads(repo: &Repo) -> RepoResult<Vec<Revision>> {
     let mut is_parent = vec![false; len];
     for r in 0..len {
         for p in repo.parents(Revision(r as i32))? {
-            if p.0 >= 0 {
-                is_parent[p.0 as usize] = true;
+            if let Some(slot) = usize::try_from(p.0).ok().and_then(|i| is_parent.get_mut(i)) {
+                *slot = true;
             }
         }
     }
