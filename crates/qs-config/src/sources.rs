@@ -151,6 +151,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn user_files_follow_hgs_order() {
+        let mut env = Environment::default();
+        env.vars.insert("HOME".into(), "/h".into());
+        let files = global_rc_files(&env);
+        let n = files.len();
+        assert_eq!(files[n - 2], PathBuf::from("/h/.hgrc"));
+        assert_eq!(files[n - 1], PathBuf::from("/h/.config/hg/hgrc"));
+        env.vars.insert("XDG_CONFIG_HOME".into(), "/x".into());
+        assert_eq!(
+            global_rc_files(&env).last(),
+            Some(&PathBuf::from("/x/hg/hgrc"))
+        );
+        env.vars.insert("XDG_CONFIG_HOME".into(), "relative".into());
+        assert_eq!(
+            global_rc_files(&env).last(),
+            Some(&PathBuf::from("/h/.config/hg/hgrc"))
+        );
+        env.vars.insert("HGRCPATH".into(), "".into());
+        assert!(global_rc_files(&env).is_empty());
+    }
+
+    #[test]
     fn expands_home_and_vars() {
         let mut env = Environment::default();
         env.vars.insert("HOME".into(), "/h".into());

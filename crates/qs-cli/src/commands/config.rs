@@ -45,6 +45,16 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             "template",
         ],
     )?;
+    if inv.ui.debug_flag() {
+        let env = qs_config::Environment {
+            vars: inv.env.clone(),
+            install_prefix: None,
+        };
+        for path in qs_config::sources::global_rc_files(&env) {
+            inv.ui
+                .write_str(&format!("read config from: {}\n", path.display()))?;
+        }
+    }
     let (out, code) =
         qs_config::render::render_config(&inv.config, &inv.opts.positionals, inv.ui.debug_flag());
     inv.ui.write(&out)?;
