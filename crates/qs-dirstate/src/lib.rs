@@ -1,1 +1,0 @@
-//! The working-directory state (dirstate v1 / v2).
