@@ -13,8 +13,8 @@ use crate::node::Node;
 #[derive(Clone, Debug, Default)]
 pub struct Manifest {
     text: Vec<u8>,
-    /// Start offset of each line.
-    lines: Vec<usize>,
+    /// Start offset of each line and the offset of its NUL separator.
+    lines: Vec<(usize, usize)>,
 }
 
 /// One difference between two manifests.
@@ -44,15 +44,16 @@ impl Manifest {
                 .map(|i| start + i)
                 .ok_or("manifest does not end with a newline")?;
             let line = &text[start..end];
-            let (path, _node, _flags) = split_line(line)
+            let nul = validate_line(line)
                 .ok_or_else(|| format!("malformed manifest line at byte {start}"))?;
+            let path = &line[..nul];
             if let Some(prev) = previous {
                 if prev >= path {
                     return Err(format!("manifest not sorted at byte {start}"));
                 }
             }
             previous = Some(path);
-            lines.push(start);
+            lines.push((start, start + nul));
             start = end + 1;
         }
         Ok(Manifest { text, lines })
@@ -68,13 +69,24 @@ impl Manifest {
     }
 
     fn line(&self, i: usize) -> (&[u8], Node, &[u8]) {
-        let start = self.lines[i];
-        let end = self.text[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.text.len(), |p| start + p);
-        // Lines were validated in `parse`.
-        split_line(&self.text[start..end]).unwrap_or((b"", Node::default(), b""))
+        let (start, nul) = self.lines[i];
+        let path = &self.text[start..nul];
+        let hex = &self.text[nul + 1..nul + 41];
+        // Lines were validated in `parse`: the node is hex, flags follow.
+        let node = Node::from_hex(hex).unwrap_or_default();
+        let end = self.lines.get(i + 1).map_or(self.text.len(), |&(s, _)| s) - 1;
+        (path, node, &self.text[nul + 41..end])
+    }
+
+    /// The path of entry `i` (no node decoding).
+    fn path(&self, i: usize) -> &[u8] {
+        let (start, nul) = self.lines[i];
+        &self.text[start..nul]
+    }
+
+    /// Every path, in order, without decoding nodes.
+    pub fn paths(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        (0..self.lines.len()).map(move |i| self.path(i))
     }
 
     /// Every entry (path, file node, flags) in path order.
@@ -86,11 +98,7 @@ impl Manifest {
     pub fn get(&self, path: &[u8]) -> Option<(Node, &[u8])> {
         let i = self
             .lines
-            .binary_search_by(|&start| {
-                let rest = &self.text[start..];
-                let nul = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
-                rest[..nul].cmp(path)
-            })
+            .binary_search_by(|&(start, nul)| self.text[start..nul].cmp(path))
             .ok()?;
         let (_, node, flags) = self.line(i);
         Some((node, flags))
@@ -134,19 +142,15 @@ impl Manifest {
     }
 }
 
-/// Splits one manifest line (without its newline).
-fn split_line(line: &[u8]) -> Option<(&[u8], Node, &[u8])> {
+/// Checks one manifest line (without its newline) and returns the offset
+/// of its NUL: a non-empty path, 40 hex digits, then no flag or `l x t`.
+fn validate_line(line: &[u8]) -> Option<usize> {
     let nul = line.iter().position(|&b| b == 0)?;
-    let (path, rest) = (&line[..nul], &line[nul + 1..]);
-    if path.is_empty() || rest.len() < 40 {
+    let rest = &line[nul + 1..];
+    if nul == 0 || rest.len() < 40 || !rest[..40].iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
-    let node = Node::from_hex(&rest[..40])?;
-    let flags = &rest[40..];
-    if !matches!(flags, b"" | b"l" | b"x" | b"t") {
-        return None;
-    }
-    Some((path, node, flags))
+    matches!(&rest[40..], b"" | b"l" | b"x" | b"t").then_some(nul)
 }
 
 #[cfg(test)]

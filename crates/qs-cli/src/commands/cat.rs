@@ -51,17 +51,41 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let manifest = repo.manifest_of(rev)?;
     let matcher = PathMatcher::new(wanted.clone());
     let mut printed_any = false;
-    for (path, filenode, _flags) in manifest.iter() {
-        if matcher.matches(path) {
+    let mut found = vec![false; wanted.len()];
+    let ui = &mut inv.ui;
+    let mut emit = |path: &[u8]| -> CliResult<()> {
+        if let Some((filenode, _)) = manifest.get(path) {
             let content = repo.file_content(path, &filenode)?;
-            inv.ui.write(&content)?;
+            ui.write(&content)?;
             printed_any = true;
         }
+        Ok(())
+    };
+    if wanted.iter().all(|w| manifest.get(w).is_some()) {
+        // Plain files: binary searches, no walk over the manifest.
+        let mut sorted: Vec<&Vec<u8>> = wanted.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        for path in sorted {
+            emit(path)?;
+        }
+        found.iter_mut().for_each(|f| *f = true);
+    } else {
+        let matching: Vec<Vec<u8>> = manifest
+            .paths()
+            .filter(|p| matcher.matches(p))
+            .map(<[u8]>::to_vec)
+            .collect();
+        for path in &matching {
+            for (i, w) in wanted.iter().enumerate() {
+                if PathMatcher::new(vec![w.clone()]).matches(path) {
+                    found[i] = true;
+                }
+            }
+            emit(path)?;
+        }
     }
-    for path in &wanted {
-        let exists = manifest.iter().any(|(p, _, _)| {
-            p == path.as_slice() || (p.starts_with(path) && p.get(path.len()) == Some(&b'/'))
-        });
+    for (path, exists) in wanted.iter().zip(found) {
         if !exists {
             let shown = paths::relative_display(repo.root(), &inv.cwd, path);
             inv.ui.warn(&format!(

@@ -44,9 +44,9 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             let rev = revspec::resolve_single(repo, spec)?;
             let manifest = repo.manifest_of(rev)?;
             manifest
-                .iter()
-                .filter(|(p, _, _)| matcher.matches(p))
-                .map(|(p, _, _)| p.to_vec())
+                .paths()
+                .filter(|p| matcher.matches(p))
+                .map(<[u8]>::to_vec)
                 .collect()
         }
         None => qs_repo::working::tracked_files(repo)?
