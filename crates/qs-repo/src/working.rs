@@ -89,9 +89,44 @@ pub fn is_dirty(repo: &Repo) -> RepoResult<bool> {
     if entries.iter().any(|e| e.state != b'n' || e.size == -2) {
         return Ok(true);
     }
-    let manifest = repo.manifest_of(repo.working_parent()?)?;
     let root = repo.root();
-    let dirty = entries.par_iter().map(|e| -> RepoResult<bool> {
+    // First pass: stat only (hg's rule: same type, mode, size and mtime as
+    // recorded means clean); the manifest is read only for the rest.
+    let verdicts: Vec<Option<bool>> = entries
+        .par_iter()
+        .map(|e| {
+            let Ok(meta) = std::fs::symlink_metadata(root.join(bytes_path(&e.path))) else {
+                return Some(true);
+            };
+            let is_link = meta.file_type().is_symlink();
+            let recorded_link = e.mode & 0o170_000 == 0o120_000;
+            if e.size >= 0 && is_link != recorded_link {
+                return Some(true);
+            }
+            let exec_changed = !is_link && (meta.mode() & 0o100) as i32 != e.mode & 0o100;
+            if e.size >= 0 && (exec_changed || (!is_link && meta.len() != e.size as u64)) {
+                return Some(true);
+            }
+            if e.size >= 0 && e.mtime >= 0 && meta.mtime() as i32 == e.mtime {
+                return Some(false);
+            }
+            None
+        })
+        .collect();
+    if verdicts.contains(&Some(true)) {
+        return Ok(true);
+    }
+    let lookups: Vec<&Entry> = entries
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, v)| v.is_none())
+        .map(|(e, _)| e)
+        .collect();
+    if lookups.is_empty() {
+        return Ok(false);
+    }
+    let manifest = repo.manifest_of(repo.working_parent()?)?;
+    let dirty = lookups.par_iter().map(|e| -> RepoResult<bool> {
         let file = root.join(bytes_path(&e.path));
         let Ok(meta) = std::fs::symlink_metadata(&file) else {
             return Ok(true);
@@ -103,16 +138,6 @@ pub fn is_dirty(repo: &Repo) -> RepoResult<bool> {
         let is_exec = !is_link && meta.permissions().mode() & 0o100 != 0;
         if is_link != (flags == b"l") || is_exec != (flags == b"x") {
             return Ok(true);
-        }
-        if e.size >= 0 && !is_link && meta.len() != e.size as u64 {
-            return Ok(true);
-        }
-        if e.size >= 0
-            && e.mtime >= 0
-            && meta.mtime() as i32 == e.mtime
-            && e.mode & 0o100 == meta.mode() as i32 & 0o100
-        {
-            return Ok(false);
         }
         let actual = if is_link {
             use std::os::unix::ffi::OsStrExt;
@@ -204,9 +229,14 @@ fn read_v2_entries(repo: &Repo, docket: &[u8]) -> RepoResult<Vec<Entry>> {
             let has_size = flags & (1 << 10) != 0;
             let has_mtime = flags & (1 << 11) != 0 && flags & (1 << 12) == 0;
             let exec = if flags & (1 << 3) != 0 { 0o755 } else { 0o644 };
+            let kind = if flags & (1 << 4) != 0 {
+                0o120_000
+            } else {
+                0o100_000
+            };
             entries.push(Entry {
                 state,
-                mode: exec,
+                mode: kind | exec,
                 size: if has_size {
                     (size & 0x7fff_ffff) as i32
                 } else {
