@@ -26,12 +26,7 @@ pub fn decompress(chunk: &[u8], cap: usize) -> Result<Cow<'_, [u8]>, String> {
             cap,
             "zlib",
         )?),
-        ZSTD_MAGIC_FIRST => {
-            let decoder = zstd::stream::read::Decoder::with_buffer(chunk)
-                .map_err(|e| format!("zstd: {e}"))?
-                .single_frame();
-            Cow::Owned(read_capped(decoder, chunk.len(), cap, "zstd")?)
-        }
+        ZSTD_MAGIC_FIRST => Cow::Owned(zstd_decompress(chunk, cap)?),
         other => return Err(format!("unknown compression type 0x{other:02x}")),
     };
     if data.len() > cap {
@@ -41,6 +36,33 @@ pub fn decompress(chunk: &[u8], cap: usize) -> Result<Cow<'_, [u8]>, String> {
         ));
     }
     Ok(data)
+}
+
+thread_local! {
+    /// One zstd decompression context per thread: creating a context costs
+    /// far more than decompressing a typical chunk.
+    static ZSTD_CONTEXT: std::cell::RefCell<Option<zstd::zstd_safe::DCtx<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Decompresses one zstd frame with this thread's reusable context.
+fn zstd_decompress(chunk: &[u8], cap: usize) -> Result<Vec<u8>, String> {
+    ZSTD_CONTEXT.with(|cell| {
+        let mut slot = cell
+            .try_borrow_mut()
+            .map_err(|_| "zstd context busy".to_string())?;
+        let context = match slot.as_mut() {
+            Some(c) => c,
+            None => slot.insert(
+                zstd::zstd_safe::DCtx::try_create().ok_or("zstd: cannot create a context")?,
+            ),
+        };
+        context
+            .reset(zstd::zstd_safe::ResetDirective::SessionOnly)
+            .map_err(|code| format!("zstd: {}", zstd::zstd_safe::get_error_name(code)))?;
+        let decoder = zstd::stream::read::Decoder::with_context(chunk, context).single_frame();
+        read_capped(decoder, chunk.len(), cap, "zstd")
+    })
 }
 
 /// Reads a decoder to its end, refusing more than `cap` bytes. The buffer
