@@ -217,7 +217,9 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
 
     report.status("checking manifests");
     let ml = repo.manifestlog()?;
-    let mut file_nodes: BTreeMap<Vec<u8>, HashMap<Node, Option<i32>>> = BTreeMap::new();
+    // Hashed, not ordered: full snapshots re-announce every entry, and
+    // those lookups dominate; order is restored where messages need it.
+    let mut file_nodes: HashMap<Vec<u8>, HashMap<Node, Option<i32>>> = HashMap::new();
     let deltas: Vec<NewEntries> = (0..ml.len() as i32)
         .into_par_iter()
         .map(|r| manifest_new_entries(ml, Revision(r)))
@@ -238,11 +240,14 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
         match entries {
             Ok(entries) => {
                 for (path, fnode) in entries {
-                    file_nodes
-                        .entry(path)
-                        .or_default()
-                        .entry(fnode)
-                        .or_insert(lr);
+                    match file_nodes.get_mut(&path) {
+                        Some(nodes) => {
+                            nodes.entry(fnode).or_insert(lr);
+                        }
+                        None => {
+                            file_nodes.insert(path, HashMap::from([(fnode, lr)]));
+                        }
+                    }
                 }
             }
             Err(e) => report.err(
@@ -275,7 +280,10 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
             );
         }
     }
-    for (f, nodes) in &file_nodes {
+    let mut manifest_files: Vec<(&Vec<u8>, &HashMap<Node, Option<i32>>)> =
+        file_nodes.iter().collect();
+    manifest_files.sort_by(|a, b| a.0.cmp(b.0));
+    for (f, nodes) in manifest_files {
         if !file_linkrevs.contains_key(f) {
             let lr = nodes.values().flatten().min().copied();
             report.err(lr, "in manifest but not in changeset", Some(f));
