@@ -307,6 +307,18 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         &parsed,
         ctx.env.contains_key("HGPLAIN"),
     );
+    let color_mode = parsed
+        .value("color")
+        .map(str::to_string)
+        .or_else(|| config.get_str("ui", "color"));
+    if crate::color::enabled(
+        color_mode.as_deref(),
+        ctx.env.contains_key("HGPLAIN"),
+        ctx.stdout_is_tty,
+        ctx.env.get("TERM").map(String::as_str),
+    ) {
+        ui.set_styles(crate::color::Styles::from_config(&config));
+    }
     if def.paged && ctx.stdout_is_tty {
         if let Some(command) = pager_command(&parsed, ctx.env) {
             ui.start_pager(&command, ctx.env);

@@ -31,12 +31,16 @@ pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<
         ui.write_str(&format!("{}:{}\n", rev, node_text(&cs.node, debug)))?;
         return Ok(());
     }
-    let mut out = Vec::with_capacity(256);
+    let mut head = Vec::with_capacity(64);
     field(
-        &mut out,
+        &mut head,
         "changeset",
         format!("{}:{}", rev, node_text(&cs.node, debug)).as_bytes(),
     );
+    head.pop();
+    ui.write_labeled(&head, "log.changeset")?;
+    let mut out = Vec::with_capacity(256);
+    out.push(b'\n');
     if cs.branch() != b"default" {
         field(&mut out, "branch", cs.branch());
     }

@@ -21,6 +21,8 @@ pub struct Ui<'a> {
     pub plain: bool,
     /// A running pager receiving regular output instead of `out`.
     pager: Option<Pager>,
+    /// Label styles, when colour is on.
+    styles: Option<crate::color::Styles>,
 }
 
 /// A pager process (`less` by default) and the pipe to its input.
@@ -37,6 +39,31 @@ impl<'a> Ui<'a> {
             verbosity,
             plain: false,
             pager: None,
+            styles: None,
+        }
+    }
+
+    /// Turns colour on with these styles.
+    pub fn set_styles(&mut self, styles: crate::color::Styles) {
+        self.styles = Some(styles);
+    }
+
+    /// Regular output carrying a label (coloured when colour is on).
+    pub fn write_labeled(&mut self, bytes: &[u8], label: &str) -> std::io::Result<()> {
+        let start = self
+            .styles
+            .as_ref()
+            .and_then(|s| s.start(label))
+            .map(str::to_string);
+        match start {
+            Some(start) if !bytes.is_empty() => {
+                let mut out = Vec::with_capacity(bytes.len() + 12);
+                out.extend_from_slice(start.as_bytes());
+                out.extend_from_slice(bytes);
+                out.extend_from_slice(crate::color::RESET.as_bytes());
+                self.write(&out)
+            }
+            _ => self.write(bytes),
         }
     }
 

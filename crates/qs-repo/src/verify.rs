@@ -77,6 +77,9 @@ impl Report {
 /// they could not be read.
 type NewEntries = Result<Vec<(Vec<u8>, Node)>, String>;
 
+/// File nodes seen in manifests, with the linkrev that introduced each.
+type FileNodes = HashMap<Node, Option<i32>>;
+
 /// What one changeset contributes to the later phases.
 struct ChangesetInfo {
     manifest: Option<Node>,
@@ -219,7 +222,7 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     let ml = repo.manifestlog()?;
     // Hashed, not ordered: full snapshots re-announce every entry, and
     // those lookups dominate; order is restored where messages need it.
-    let mut file_nodes: HashMap<Vec<u8>, HashMap<Node, Option<i32>>> = HashMap::new();
+    let mut file_nodes: HashMap<Vec<u8>, FileNodes> = HashMap::new();
     let deltas: Vec<NewEntries> = (0..ml.len() as i32)
         .into_par_iter()
         .map(|r| manifest_new_entries(ml, Revision(r)))
@@ -280,8 +283,7 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
             );
         }
     }
-    let mut manifest_files: Vec<(&Vec<u8>, &HashMap<Node, Option<i32>>)> =
-        file_nodes.iter().collect();
+    let mut manifest_files: Vec<(&Vec<u8>, &FileNodes)> = file_nodes.iter().collect();
     manifest_files.sort_by(|a, b| a.0.cmp(b.0));
     for (f, nodes) in manifest_files {
         if !file_linkrevs.contains_key(f) {

@@ -56,25 +56,25 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         return Ok(0);
     }
     let debug = inv.ui.debug_flag();
-    let mut out = Vec::new();
     for (name, node) in &bookmarks.marks {
         if !selected.is_empty() && !selected.iter().any(|s| s.as_bytes() == name.as_slice()) {
             continue;
         }
-        if inv.ui.quiet() {
-            out.extend_from_slice(name);
-            out.push(b'\n');
+        let active = bookmarks.active.as_deref() == Some(name.as_slice());
+        let label = if active { "bookmarks.active" } else { "" };
+        let ui = &mut inv.ui;
+        if ui.quiet() {
+            ui.write_labeled(name, label)?;
+            ui.write(b"\n")?;
             continue;
         }
-        let active = bookmarks.active.as_deref() == Some(name.as_slice());
-        out.extend_from_slice(if active { b" * " } else { b"   " });
-        out.extend_from_slice(name);
-        let pad = 25usize.saturating_sub(display_width(name));
-        out.extend(std::iter::repeat_n(b' ', pad));
+        ui.write_labeled(if active { b" * " } else { b"   " }, label)?;
+        ui.write_labeled(name, label)?;
+        let pad = " ".repeat(25usize.saturating_sub(display_width(name)));
         let rev = repo.changelog().rev_of_node(node)?.map_or(-1, |r| r.0);
         let hex = if debug { node.hex() } else { node.short() };
-        out.extend_from_slice(format!(" {rev}:{hex}\n").as_bytes());
+        ui.write_labeled(format!("{pad} {rev}:{hex}").as_bytes(), label)?;
+        ui.write(b"\n")?;
     }
-    inv.ui.write(&out)?;
     Ok(0)
 }

@@ -75,7 +75,8 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     });
     let show_closed = inv.opts.flag("closed");
     let only_active = inv.opts.flag("active");
-    let mut out = Vec::new();
+    let current = qs_repo::working::branch(repo)?;
+    let ui = &mut inv.ui;
     for row in rows {
         if only_active && !row.active {
             continue;
@@ -83,28 +84,38 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         if !row.open && !show_closed {
             continue;
         }
-        out.extend_from_slice(&row.name);
-        if !inv.ui.quiet() {
+        let label = if row.name == current {
+            "branches.current"
+        } else if row.active {
+            "branches.active"
+        } else if !row.open {
+            "branches.closed"
+        } else {
+            "branches.inactive"
+        };
+        ui.write_labeled(&row.name, label)?;
+        if !ui.quiet() {
             let rev_text = row.tip.to_string();
             let width = display_width(&row.name);
-            let pad = 31usize.saturating_sub(rev_text.len() + width);
+            let pad = " ".repeat(31usize.saturating_sub(rev_text.len() + width));
             let node = repo.node(row.tip)?;
-            let hex = if inv.ui.debug_flag() {
+            let hex = if ui.debug_flag() {
                 node.hex()
             } else {
                 node.short()
             };
-            out.extend(std::iter::repeat_n(b' ', pad));
-            out.extend_from_slice(format!(" {rev_text}:{hex}").as_bytes());
+            ui.write_labeled(
+                format!("{pad} {rev_text}:{hex}").as_bytes(),
+                "log.changeset",
+            )?;
             if !row.open {
-                out.extend_from_slice(b" (closed)");
+                ui.write(b" (closed)")?;
             } else if !row.active {
-                out.extend_from_slice(b" (inactive)");
+                ui.write(b" (inactive)")?;
             }
         }
-        out.push(b'\n');
+        ui.write(b"\n")?;
     }
-    inv.ui.write(&out)?;
     Ok(0)
 }
 

@@ -33,20 +33,23 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     // hg lists by (revision, name), reversed.
     list.sort_by(|a, b| (b.0, &b.1).cmp(&(a.0, &a.1)));
     let debug = inv.ui.debug_flag();
-    let mut out = Vec::new();
+    let ui = &mut inv.ui;
     for (rev, name, node, kind) in list {
-        out.extend_from_slice(&name);
-        if !inv.ui.quiet() {
-            let pad = 30usize.saturating_sub(display_width(&name));
-            out.extend(std::iter::repeat_n(b' ', pad));
+        let label = if kind == TagKind::Local {
+            "tags.local"
+        } else {
+            "tags.normal"
+        };
+        ui.write_labeled(&name, label)?;
+        if !ui.quiet() {
+            let pad = " ".repeat(30usize.saturating_sub(display_width(&name)));
             let hex = if debug { node.hex() } else { node.short() };
-            out.extend_from_slice(format!(" {rev:>5}:{hex}").as_bytes());
-            if inv.ui.verbose() && kind == TagKind::Local {
-                out.extend_from_slice(b" local");
+            ui.write_labeled(format!("{pad} {rev:>5}:{hex}").as_bytes(), label)?;
+            if ui.verbose() && kind == TagKind::Local {
+                ui.write_labeled(b" local", label)?;
             }
         }
-        out.push(b'\n');
+        ui.write(b"\n")?;
     }
-    inv.ui.write(&out)?;
     Ok(0)
 }

@@ -1,0 +1,56 @@
+//! Colour output against the real hg: with `--color=always` and without
+//! HGPLAIN (which turns colour off), qs must emit hg's escape sequences for
+//! the labels it knows, byte for byte.
+
+mod common;
+
+use std::process::Command;
+
+fn run(program: &std::path::Path, repo: &std::path::Path, args: &[&str]) -> (i32, Vec<u8>) {
+    let home = tempfile::tempdir().expect("home");
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(repo)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("HGRCPATH", "")
+        .env("LANG", "C")
+        .env("LC_ALL", "C")
+        .env("TZ", "UTC")
+        .output()
+        .expect("run");
+    (out.status.code().unwrap_or(-1), out.stdout)
+}
+
+#[test]
+fn labels_are_coloured_like_hg() {
+    let repo = common::fixture("branchy");
+    let mut failures = Vec::new();
+    for args in [
+        &["--color=always", "log", "-l", "3"][..],
+        &["--color=always", "heads", "-v"],
+        &["--color=always", "bookmarks"],
+        &["--color=always", "branches", "-c"],
+        &["--color=always", "tags", "-v"],
+        &[
+            "--color=always",
+            "--config",
+            "color.tags.normal=red bold",
+            "tags",
+        ],
+        &["--color=never", "log", "-l", "1"],
+        &["log", "-l", "1"],
+    ] {
+        let qs = run(&common::qs_bin(), &repo, args);
+        let hg = run(&common::hg_bin(), &repo, args);
+        if qs != hg {
+            failures.push(format!(
+                "{args:?}\n  hg: {:?}\n  qs: {:?}",
+                String::from_utf8_lossy(&hg.1),
+                String::from_utf8_lossy(&qs.1)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
