@@ -34,29 +34,48 @@ pub fn repo_path(root: &Path, cwd: &Path, arg: &str) -> CliResult<Vec<u8>> {
 /// `path` (repository-relative) as seen from `cwd`, the way hg prints
 /// relative paths (`../a`, `sub/b`).
 pub fn relative_display(root: &Path, cwd: &Path, path: &[u8]) -> Vec<u8> {
-    let Ok(cwd_rel) = cwd.strip_prefix(root) else {
-        return path.to_vec();
-    };
-    let cwd_parts: Vec<Vec<u8>> = cwd_rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().as_bytes().to_vec())
-        .collect();
-    if cwd_parts.is_empty() {
-        return path.to_vec();
+    RelativePaths::new(root, cwd).show(path)
+}
+
+/// Shows many repository paths relative to one working directory (the
+/// directory's components are split once).
+pub struct RelativePaths {
+    /// Components of the working directory below the root; `None` when it
+    /// is outside the repository (paths are then shown as they are).
+    cwd_parts: Option<Vec<Vec<u8>>>,
+}
+
+impl RelativePaths {
+    pub fn new(root: &Path, cwd: &Path) -> RelativePaths {
+        use std::os::unix::ffi::OsStrExt;
+        let cwd_parts = cwd.strip_prefix(root).ok().map(|rel| {
+            rel.components()
+                .map(|c| c.as_os_str().as_bytes().to_vec())
+                .collect()
+        });
+        RelativePaths { cwd_parts }
     }
-    let path_parts: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
-    let common = cwd_parts
-        .iter()
-        .zip(path_parts.iter())
-        .take_while(|(a, b)| a.as_slice() == **b)
-        .count()
-        .min(path_parts.len().saturating_sub(1));
-    let mut out: Vec<u8> = Vec::new();
-    for _ in common..cwd_parts.len() {
-        out.extend_from_slice(b"../");
+
+    /// One path, relative to the working directory.
+    pub fn show(&self, path: &[u8]) -> Vec<u8> {
+        let cwd_parts = match &self.cwd_parts {
+            Some(parts) if !parts.is_empty() => parts,
+            _ => return path.to_vec(),
+        };
+        let path_parts: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+        let common = cwd_parts
+            .iter()
+            .zip(path_parts.iter())
+            .take_while(|(a, b)| a.as_slice() == **b)
+            .count()
+            .min(path_parts.len().saturating_sub(1));
+        let mut out: Vec<u8> = Vec::new();
+        for _ in common..cwd_parts.len() {
+            out.extend_from_slice(b"../");
+        }
+        out.extend_from_slice(&path_parts[common..].join(&b'/'));
+        out
     }
-    out.extend_from_slice(&path_parts[common..].join(&b'/'));
-    out
 }
 
 /// A simple file matcher for plain paths: a file matches an argument equal

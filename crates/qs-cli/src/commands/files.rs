@@ -60,8 +60,9 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         b'\n'
     };
     let mut out = Vec::new();
+    let relative = paths::RelativePaths::new(repo.root(), &inv.cwd);
     for path in &files {
-        out.extend_from_slice(&paths::relative_display(repo.root(), &inv.cwd, path));
+        out.extend_from_slice(&relative.show(path));
         out.push(end);
     }
     inv.ui.write(&out)?;
