@@ -10,6 +10,16 @@ use crate::sources::Environment;
 /// Reads `path` into `config` (missing files are ignored, as hg does for
 /// `%include` and optional rc files).
 pub fn read_file(config: &mut Config, path: &Path, env: &Environment) -> Result<(), ConfigError> {
+    read_at_depth(config, path, env, 0)
+}
+
+/// Reads one rc file, `depth` levels of `%include` deep.
+fn read_at_depth(
+    config: &mut Config,
+    path: &Path,
+    env: &Environment,
+    depth: usize,
+) -> Result<(), ConfigError> {
     match std::fs::read(path) {
         Ok(bytes) => parse_into(
             config,
@@ -17,10 +27,16 @@ pub fn read_file(config: &mut Config, path: &Path, env: &Environment) -> Result<
             &path.display().to_string(),
             path.parent(),
             env,
-            0,
+            depth,
         ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+            ) =>
+        {
+            Ok(())
+        }
         Err(e) => Err(ConfigError::Read {
             path: path.to_path_buf(),
             message: e.to_string(),
@@ -85,7 +101,7 @@ pub fn parse_into(
                     }
                 }
                 if depth < 32 {
-                    read_included(config, &path, env, depth + 1)?;
+                    read_at_depth(config, &path, env, depth + 1)?;
                 }
                 continue;
             }
@@ -132,29 +148,6 @@ pub fn parse_into(
         });
     }
     Ok(())
-}
-
-fn read_included(
-    config: &mut Config,
-    path: &Path,
-    env: &Environment,
-    depth: usize,
-) -> Result<(), ConfigError> {
-    match std::fs::read(path) {
-        Ok(bytes) => parse_into(
-            config,
-            &bytes,
-            &path.display().to_string(),
-            path.parent(),
-            env,
-            depth,
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(ConfigError::Parse {
-            location: path.display().to_string(),
-            message: format!("cannot include {} ({e})", path.display()),
-        }),
-    }
 }
 
 fn trim_end(s: &[u8]) -> &[u8] {

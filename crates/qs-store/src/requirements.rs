@@ -8,57 +8,45 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{StoreError, StoreResult};
 
-/// Every requirement hg 7.2 knows (a repository needing anything else is
-/// refused with hg's "unknown to this Mercurial" message).
-const KNOWN_TO_HG: &[&str] = &[
-    "revlogv1",
-    "store",
-    "fncache",
-    "dotencode",
-    "generaldelta",
-    "sparserevlog",
-    "share-safe",
-    "shared",
-    "relshared",
-    "revlog-compression-zstd",
-    "persistent-nodemap",
-    "dirstate-v2",
-    "dirstate-tracked-key-v1",
-    "bookmarksinstore",
-    "internal-phase-2",
-    "exp-archived-phase",
-    "delta-info-revlog",
-    "treemanifest",
-    "narrowhg-experimental",
-    "exp-sparse",
-    "lfs",
-    "fileindex-v1",
-    "exp-changelog-v2",
-    "exp-revlogv2.2",
-    "exp-copies-sidedata-changeset",
-    "exp-very-fragile-and-unsafe-plain-store-encoding",
+/// Every requirement hg 7.2 knows, and whether qs can read repositories
+/// that have it. A repository needing a name not listed is refused with
+/// hg's "unknown to this Mercurial" message.
+const REQUIREMENTS: &[(&str, bool)] = &[
+    ("revlogv1", true),
+    ("store", true),
+    ("fncache", true),
+    ("dotencode", true),
+    ("generaldelta", true),
+    ("sparserevlog", true),
+    ("share-safe", true),
+    ("shared", true),
+    ("relshared", true),
+    ("revlog-compression-zstd", true),
+    ("persistent-nodemap", true),
+    ("dirstate-v2", true),
+    ("dirstate-tracked-key-v1", true),
+    ("bookmarksinstore", true),
+    ("internal-phase-2", true),
+    ("exp-archived-phase", true),
+    ("delta-info-revlog", true),
+    ("treemanifest", false),
+    ("narrowhg-experimental", false),
+    ("exp-sparse", false),
+    ("lfs", false),
+    ("fileindex-v1", false),
+    ("exp-changelog-v2", false),
+    ("exp-revlogv2.2", false),
+    ("exp-copies-sidedata-changeset", false),
+    ("exp-very-fragile-and-unsafe-plain-store-encoding", false),
 ];
 
-/// The requirements qs can read repositories with.
-const SUPPORTED_BY_QS: &[&str] = &[
-    "revlogv1",
-    "store",
-    "fncache",
-    "dotencode",
-    "generaldelta",
-    "sparserevlog",
-    "share-safe",
-    "shared",
-    "relshared",
-    "revlog-compression-zstd",
-    "persistent-nodemap",
-    "dirstate-v2",
-    "dirstate-tracked-key-v1",
-    "bookmarksinstore",
-    "internal-phase-2",
-    "exp-archived-phase",
-    "delta-info-revlog",
-];
+/// `Some(supported by qs)` for a requirement hg knows, `None` otherwise.
+fn lookup(name: &str) -> Option<bool> {
+    REQUIREMENTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, ok)| *ok)
+}
 
 /// The requirements of one repository and where its store is.
 #[derive(Clone, Debug, Default)]
@@ -127,7 +115,7 @@ impl Requirements {
         let unknown: Vec<String> = self
             .names
             .iter()
-            .filter(|n| !KNOWN_TO_HG.contains(&n.as_str()))
+            .filter(|n| lookup(n).is_none())
             .cloned()
             .collect();
         if !unknown.is_empty() {
@@ -136,7 +124,7 @@ impl Requirements {
         let unsupported: Vec<String> = self
             .names
             .iter()
-            .filter(|n| !SUPPORTED_BY_QS.contains(&n.as_str()))
+            .filter(|n| lookup(n) == Some(false))
             .cloned()
             .collect();
         if !unsupported.is_empty() {
