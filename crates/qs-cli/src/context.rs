@@ -18,6 +18,9 @@ pub struct Context<'a> {
     pub stdin: &'a mut dyn BufRead,
     pub stdout_is_tty: bool,
     pub stderr_is_tty: bool,
+    /// The installation prefix (the directory above the one holding the
+    /// `qs` binary), whose `etc/mercurial` holds system configuration.
+    pub install_prefix: Option<PathBuf>,
 }
 
 impl Context<'_> {

@@ -73,12 +73,14 @@ pub fn run(ctx: &mut Context<'_>) -> i32 {
         stdout,
         stderr,
         stdout_is_tty,
+        install_prefix,
         ..
     } = ctx;
     let process = Process {
         env,
         cwd,
         stdout_is_tty: *stdout_is_tty,
+        install_prefix: install_prefix.clone(),
     };
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut **stdout);
     let result = {
@@ -106,6 +108,7 @@ struct Process<'p> {
     env: &'p std::collections::HashMap<String, String>,
     cwd: &'p std::path::Path,
     stdout_is_tty: bool,
+    install_prefix: Option<std::path::PathBuf>,
 }
 
 /// Writes an error the way hg does and returns the exit code.
@@ -184,7 +187,7 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
     let early = early_options(args);
     let config_env = qs_config::Environment {
         vars: ctx.env.clone(),
-        install_prefix: None,
+        install_prefix: ctx.install_prefix.clone(),
     };
     let config_error = |e: qs_config::ConfigError| match e {
         qs_config::ConfigError::Parse { .. } => CliError::Message {
@@ -330,6 +333,7 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         cwd,
         env: ctx.env,
         config,
+        config_env,
         repo,
     };
     let result = (def.run)(&mut inv);

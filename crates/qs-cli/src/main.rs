@@ -33,6 +33,9 @@ fn main() {
         stdin: &mut input,
         stdout_is_tty,
         stderr_is_tty,
+        install_prefix: std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent()?.parent().map(std::path::Path::to_path_buf)),
     };
     let code = qs_cli::run(&mut ctx);
     std::process::exit(code);

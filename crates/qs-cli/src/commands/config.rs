@@ -46,11 +46,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         ],
     )?;
     if inv.ui.debug_flag() {
-        let env = qs_config::Environment {
-            vars: inv.env.clone(),
-            install_prefix: None,
-        };
-        for path in qs_config::sources::global_rc_files(&env) {
+        for path in qs_config::sources::global_rc_files(&inv.config_env) {
             inv.ui
                 .write_str(&format!("read config from: {}\n", path.display()))?;
         }

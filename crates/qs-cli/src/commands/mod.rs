@@ -44,6 +44,8 @@ pub struct Invocation<'u, 'p> {
     pub cwd: PathBuf,
     pub env: &'p HashMap<String, String>,
     pub config: qs_config::Config,
+    /// What configuration loading saw (environment, install prefix).
+    pub config_env: qs_config::Environment,
     pub repo: Option<Repo>,
 }
 
