@@ -6,7 +6,7 @@
 //! manifest). Independent revisions and filelogs are checked in parallel;
 //! messages come out in hg's order.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use qs_store::changelog::ChangelogEntry;
 use qs_store::revlog::Revlog;
@@ -200,8 +200,8 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
         .map(|r| check_changeset(cl, Revision(r)))
         .collect();
     let mut cl_checker = EntryChecker::new(cl, b"changelog", cl_len);
-    let mut manifest_linkrevs: BTreeMap<Node, Vec<i32>> = BTreeMap::new();
-    let mut file_linkrevs: BTreeMap<Vec<u8>, Vec<i32>> = BTreeMap::new();
+    let mut manifest_linkrevs: HashMap<Node, Vec<i32>> = HashMap::new();
+    let mut file_linkrevs: HashMap<Vec<u8>, Vec<i32>> = HashMap::new();
     for (r, info) in infos.into_iter().enumerate() {
         let rev = Revision(r as i32);
         if let Ok(node) = cl.node(rev) {
@@ -231,9 +231,9 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     for (r, entries) in deltas.into_iter().enumerate() {
         let rev = Revision(r as i32);
         let Ok(node) = ml.node(rev) else { continue };
-        let expected = manifest_linkrevs.get(&node).cloned().unwrap_or_default();
-        let lr = ml_checker.check(&mut report, rev, &node, &expected);
-        if manifest_linkrevs.remove(&node).is_none() {
+        let expected = manifest_linkrevs.remove(&node);
+        let lr = ml_checker.check(&mut report, rev, &node, expected.as_deref().unwrap_or(&[]));
+        if expected.is_none() {
             report.err(
                 lr,
                 &format!("{} not in changesets", node.short()),
@@ -274,7 +274,9 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     }
 
     report.status("crosschecking files in changesets and manifests");
-    for (f, revs) in &file_linkrevs {
+    let mut changeset_files: Vec<(&Vec<u8>, &Vec<i32>)> = file_linkrevs.iter().collect();
+    changeset_files.sort();
+    for (f, revs) in changeset_files {
         if !file_nodes.contains_key(f) {
             report.err(
                 revs.first().copied(),
