@@ -4,8 +4,12 @@
 #
 # The repository (REVS revisions, FILES files; defaults 50000 and 20000) is
 # generated once with Mercurial's API (scripts/bench/make-repo.py) and
-# cached in .bench/. qs is built in release mode. Each command runs RUNS
-# times per tool (default 7); the median wall time is reported.
+# cached in .bench/ (regenerated when make-repo.py or the hg version
+# changes). qs is built in release mode. Each command runs RUNS times per
+# tool (default 7) and the median wall time is reported: measured by
+# hyperfine when it is installed (apt-get install hyperfine), else by a
+# small internal timing loop (BENCH_TIMER=internal forces the latter).
+# Not part of scripts/test.sh.
 #
 # Usage: scripts/bench.sh [REVS [FILES]]   env: RUNS=N
 set -euo pipefail
@@ -17,11 +21,14 @@ RUNS="${RUNS:-7}"
 bash "$ROOT/scripts/setup-hg.sh"
 HG="$ROOT/.venv/bin/hg"
 PY="$ROOT/.venv/bin/python"
-REPO="$ROOT/.bench/repo-$REVS-$FILES"
+STAMP="$( { cat "$ROOT/scripts/bench/make-repo.py"; "$HG" version -q; } | sha256sum | cut -c1-10)"
+REPO="$ROOT/.bench/repo-$REVS-$FILES-$STAMP"
 
 if [[ ! -d "$REPO/.hg" ]]; then
     echo "bench: generating $REVS revisions / $FILES files (once; cached in .bench/)" >&2
     mkdir -p "$ROOT/.bench"
+    # Older generations of the same size are stale now.
+    rm -rf "$ROOT/.bench/repo-$REVS-$FILES" "$ROOT/.bench/repo-$REVS-$FILES"-*
     rm -rf "$REPO.tmp"
     start=$(date +%s)
     "$PY" "$ROOT/scripts/bench/make-repo.py" "$REPO.tmp" "$REVS" "$FILES"

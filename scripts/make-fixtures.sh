@@ -9,7 +9,11 @@
 # .fixtures/.stamps/<name>. Fixtures of deleted scripts are removed. Builds
 # run in parallel, in a scrubbed environment (see scripts/fixtures/_lib.sh),
 # into a temp dir renamed into place only on success, and each is checked
-# with `hg verify`. Quiet unless something is rebuilt (one line) or fails.
+# with `hg verify`. A fixture whose content changed since it was built (a
+# command that writes was run on the shared copy: tests must use a scratch
+# copy for that) is rebuilt too: .fixtures/.stamps/<name>.content holds a
+# hash of every file but caches and the dirstate. Quiet unless something is
+# rebuilt (one line per reason) or fails.
 #
 # Usage: scripts/make-fixtures.sh [--force] [NAME...]
 #   HG=<path> overrides the hg used (default: .venv/bin/hg, set up by
@@ -50,6 +54,18 @@ fixture_hash() {
         | sha256sum | cut -d' ' -f1
 }
 
+# Hash of a fixture's files (content, mode, symlink targets), except the
+# caches and the dirstate that read-only hg commands may rewrite.
+content_hash() {
+    (
+        cd "$1"
+        local prune=( \( -path ./.hg/cache -o -path ./.hg/wcache -o -name 'dirstate*' \) -prune -o )
+        find . "${prune[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+        find . "${prune[@]}" \( -type f -o -type d \) -printf '%m %p\n' | LC_ALL=C sort
+        find . "${prune[@]}" -type l -printf '%p -> %l\n' | LC_ALL=C sort
+    ) | sha256sum | cut -d' ' -f1
+}
+
 build_one() {
     local name="$1" hash="$2"
     local tmp="$OUT/.tmp-$name" home log
@@ -75,6 +91,7 @@ build_one() {
     fi
     rm -rf "$home" "$OUT/$name"
     mv "$tmp" "$OUT/$name"
+    content_hash "$OUT/$name" > "$OUT/.stamps/$name.content"
     echo "$hash" > "$OUT/.stamps/$name"
 }
 
@@ -101,7 +118,10 @@ for name in "${names[@]}"; do
     fi
     hash="$(fixture_hash "$name")"
     if [[ $FORCE == 0 && -d "$OUT/$name/.hg" && "$(cat "$OUT/.stamps/$name" 2>/dev/null)" == "$hash" ]]; then
-        continue
+        if [[ "$(content_hash "$OUT/$name")" == "$(cat "$OUT/.stamps/$name.content" 2>/dev/null)" ]]; then
+            continue
+        fi
+        echo "make-fixtures: '$name' was modified since it was built; rebuilding it" >&2
     fi
     todo+=("$name:$hash")
 done

@@ -185,6 +185,16 @@ fn early_options(args: &[String]) -> Early {
 
 fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32> {
     let early = early_options(args);
+    if args
+        .iter()
+        .take_while(|a| *a != "--")
+        .last()
+        .map(String::as_str)
+        == Some("--config")
+    {
+        // hg's early option parser words a trailing `--config` this way.
+        return Err(CliError::abort("option --config may not be abbreviated"));
+    }
     let config_env = qs_config::Environment {
         vars: ctx.env.clone(),
         install_prefix: ctx.install_prefix.clone(),
@@ -260,13 +270,7 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
     rest.extend_from_slice(&args[position + 1..]);
     let parsed = match opts::parse(&rest, &[def.options, GLOBAL_OPTS]) {
         Ok(p) => p,
-        Err(e) => {
-            let _ = commands::help::print_command_help(&mut ui, def, true);
-            return Err(CliError::Message {
-                text: format!("hg {}: {e}\n", def.name),
-                code: 255,
-            });
-        }
+        Err(e) => return Err(commands::help::usage_error(&mut ui, def, &e.to_string())),
     };
     let (quiet, verbose) = (parsed.flag("quiet"), parsed.flag("verbose"));
     ui.verbosity = Verbosity {
@@ -289,11 +293,11 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         .max_args
         .is_some_and(|max| parsed.positionals.len() > max)
     {
-        let _ = commands::help::print_command_help(&mut ui, def, true);
-        return Err(CliError::Message {
-            text: format!("hg {}: invalid arguments\n", def.name),
-            code: 255,
-        });
+        return Err(commands::help::usage_error(
+            &mut ui,
+            def,
+            "invalid arguments",
+        ));
     }
     let repo = open_repo_for(def, &early, &cwd)?;
     config = qs_config::sources::load_global(&config_env).map_err(config_error)?;

@@ -302,8 +302,15 @@ fn global_tags_from_heads(
     let mut seen_fnodes: Vec<Node> = Vec::new();
     let mut merged = qs_store::tags::TagHistory::default();
     for head in repo.heads()?.iter() {
-        let manifest = repo.manifest_of(*head)?;
-        let Some((fnode, _flags)) = manifest.get(b".hgtags") else {
+        let cached = crate::tags_cache::hgtags_fnode(repo.dot_hg(), *head, &repo.node(*head)?);
+        let fnode = match cached {
+            Some(fnode) => fnode,
+            None => repo
+                .manifest_of(*head)?
+                .get(b".hgtags")
+                .map(|(fnode, _)| fnode),
+        };
+        let Some(fnode) = fnode else {
             continue;
         };
         if seen_fnodes.contains(&fnode) {

@@ -3,6 +3,11 @@
 //! for (`REV NODE [FILTERHASH]`); each further line is `NODE NAME`, a tag's
 //! history oldest first with its current value last. We use it only when
 //! its key matches the current tip and no revisions are filtered.
+//!
+//! Also hg's `.hg/cache/hgtagsfnodes1`: per changeset revision a 24-byte
+//! record, the first 4 bytes of the changeset's node then the node of its
+//! `.hgtags` file revision (null when it has none); all-`0xff` records are
+//! not filled in yet. It spares reading a head's manifest.
 
 use std::path::Path;
 
@@ -39,6 +44,23 @@ pub fn read_valid(dot_hg: &Path, tip: Revision, tip_node: &Node) -> Option<Vec<(
         }
     }
     Some(current)
+}
+
+/// The `.hgtags` file node recorded for changeset `rev` (whose node is
+/// `node`) in `hgtagsfnodes1`: `Some(None)` when it has no `.hgtags`,
+/// `None` when the cache has no valid record for it.
+pub fn hgtags_fnode(dot_hg: &Path, rev: Revision, node: &Node) -> Option<Option<Node>> {
+    use std::os::unix::fs::FileExt;
+    const RECORD: u64 = 24;
+    let index = u64::try_from(rev.0).ok()?;
+    let file = std::fs::File::open(dot_hg.join("cache/hgtagsfnodes1")).ok()?;
+    let mut record = [0u8; RECORD as usize];
+    file.read_exact_at(&mut record, index * RECORD).ok()?;
+    if record[..4] != node.as_bytes()[..4] {
+        return None;
+    }
+    let fnode = Node::from_bytes(&record[4..])?;
+    Some((!fnode.is_null()).then_some(fnode))
 }
 
 #[cfg(test)]

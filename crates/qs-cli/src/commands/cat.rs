@@ -3,7 +3,7 @@
 use qs_repo::revspec;
 
 use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::opts::OptSpec;
 use crate::paths::{self, PathMatcher};
 
@@ -34,11 +34,11 @@ pub const COMMAND: CommandDef = CommandDef {
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     unsupported_options(inv, &["output", "decode", "include", "exclude", "template"])?;
     if inv.opts.positionals.is_empty() {
-        let _ = super::help::print_command_help(&mut inv.ui, &COMMAND, true);
-        return Err(CliError::Message {
-            text: "hg cat: invalid arguments\n".to_string(),
-            code: 255,
-        });
+        return Err(super::help::usage_error(
+            &mut inv.ui,
+            &COMMAND,
+            "invalid arguments",
+        ));
     }
     let repo = require(&inv.repo)?;
     let mut wanted = Vec::new();

@@ -48,6 +48,14 @@ pub fn print_command_list(ui: &mut Ui<'_>) -> CliResult<()> {
     Ok(())
 }
 
+/// hg's answer to a bad command line: the complaint on stderr first, then
+/// the command's short usage on stdout, exit 255.
+pub fn usage_error(ui: &mut Ui<'_>, def: &CommandDef, complaint: &str) -> CliError {
+    let _ = ui.warn(&format!("hg {}: {complaint}\n", def.name));
+    let _ = print_command_help(ui, def, true);
+    CliError::Exit(255)
+}
+
 /// A command's usage and options; `short` for the version shown after an
 /// option error.
 pub fn print_command_help(ui: &mut Ui<'_>, def: &CommandDef, short: bool) -> CliResult<()> {
