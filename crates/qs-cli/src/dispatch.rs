@@ -341,6 +341,11 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         repo,
     };
     let result = (def.run)(&mut inv);
+    if let Some(repo) = &inv.repo {
+        for warning in repo.take_warnings() {
+            let _ = inv.ui.warn(&warning);
+        }
+    }
     let _ = inv.ui.flush();
     inv.ui.finish_pager();
     result

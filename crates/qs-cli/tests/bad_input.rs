@@ -292,6 +292,24 @@ fn truncated_manifest_leaves_the_changelog_readable_like_hg() {
 }
 
 #[test]
+fn malformed_bookmark_lines_are_warned_about_like_hg() {
+    let damage = |root: &std::path::Path| {
+        let path = root.join(".hg/bookmarks");
+        let mut text = std::fs::read(&path).unwrap_or_default();
+        text.extend_from_slice(b"garbage\nzz\x01\x80 \xc3\xa9'q\n");
+        std::fs::write(&path, text).expect("write");
+    };
+    for args in [
+        &["bookmarks"][..],
+        &["identify"],
+        &["log", "-l", "3"],
+        &["log", "-q"],
+    ] {
+        assert_like_hg("branchy", damage, args, true);
+    }
+}
+
+#[test]
 fn tags_come_from_the_fnodes_cache_when_the_manifest_is_damaged() {
     // Without the merged-tags cache, hg finds each head's `.hgtags` through
     // `hgtagsfnodes1` and never needs the (here truncated) manifest.

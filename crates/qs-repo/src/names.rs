@@ -16,8 +16,6 @@ pub struct Bookmarks {
     /// Sorted by name.
     pub marks: Vec<(Vec<u8>, Node)>,
     pub active: Option<Vec<u8>>,
-    /// Malformed lines, worded as hg warns about them.
-    pub warnings: Vec<String>,
 }
 
 impl Bookmarks {
@@ -49,8 +47,6 @@ pub enum TagKind {
 #[derive(Clone, Debug, Default)]
 pub struct Tags {
     pub by_name: HashMap<Vec<u8>, (Node, TagKind)>,
-    /// Warnings hg prints while reading tag files.
-    pub warnings: Vec<String>,
 }
 
 impl Tags {
@@ -244,7 +240,8 @@ pub(crate) fn load_bookmarks(repo: &Repo) -> RepoResult<Bookmarks> {
     } else {
         repo.dot_hg().join("bookmarks")
     };
-    let parsed = qs_store::bookmarks::read(&file)?;
+    let mut parsed = qs_store::bookmarks::read(&file)?;
+    repo.warn(std::mem::take(&mut parsed.warnings));
     let mut marks: Vec<(Vec<u8>, Node)> = Vec::new();
     for (name, node) in parsed.marks {
         // Bookmarks on unknown nodes are ignored, as hg does.
@@ -255,11 +252,7 @@ pub(crate) fn load_bookmarks(repo: &Repo) -> RepoResult<Bookmarks> {
     marks.sort();
     let active = qs_store::bookmarks::read_active(repo.dot_hg())?
         .filter(|name| marks.iter().any(|(n, _)| n == name));
-    Ok(Bookmarks {
-        marks,
-        active,
-        warnings: parsed.warnings,
-    })
+    Ok(Bookmarks { marks, active })
 }
 
 /// Global tags from `.hgtags` on every head, local tags, and `tip`.
@@ -290,7 +283,8 @@ pub(crate) fn load_tags(repo: &Repo) -> RepoResult<Tags> {
         }
     }
     by_name.insert(b"tip".to_vec(), (tip_node, TagKind::Global));
-    Ok(Tags { by_name, warnings })
+    repo.warn(warnings);
+    Ok(Tags { by_name })
 }
 
 /// Reads `.hgtags` from every head (oldest head first, each distinct file

@@ -4,7 +4,7 @@
 //! warm `Repo` in the command server answers without touching disk again.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use qs_store::changelog::ChangelogEntry;
 use qs_store::manifest::Manifest;
@@ -30,6 +30,9 @@ pub struct Repo {
     branch_infos: OnceLock<Vec<BranchInfo>>,
     branchmap: OnceLock<BranchMap>,
     phases: OnceLock<Vec<qs_store::phases::Phase>>,
+    /// Warnings met while loading (malformed bookmark or tag lines), for
+    /// the caller to show; see [`Repo::take_warnings`].
+    warnings: Mutex<Vec<String>>,
 }
 
 impl Repo {
@@ -53,7 +56,25 @@ impl Repo {
             branch_infos: OnceLock::new(),
             branchmap: OnceLock::new(),
             phases: OnceLock::new(),
+            warnings: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Records a warning for the caller to show (hg's wording, with its
+    /// trailing newline).
+    pub(crate) fn warn(&self, warnings: impl IntoIterator<Item = String>) {
+        if let Ok(mut pending) = self.warnings.lock() {
+            pending.extend(warnings);
+        }
+    }
+
+    /// The warnings met since the last call, oldest first: the CLI prints
+    /// them on stderr as hg does when it loads the same data.
+    pub fn take_warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .map(|mut pending| std::mem::take(&mut *pending))
+            .unwrap_or_default()
     }
 
     /// The working directory root.

@@ -19,15 +19,55 @@ pub struct BookmarkFile {
 /// Reads a bookmarks file; a missing file has no bookmarks.
 pub fn read(path: &Path) -> StoreResult<BookmarkFile> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(parse(&bytes)),
+        Ok(bytes) => Ok(parse(&bytes, &display_path(path))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BookmarkFile::default()),
         Err(e) => Err(StoreError::io(path, e)),
     }
 }
 
+/// How hg names the bookmarks file in warnings.
+fn display_path(path: &Path) -> String {
+    let in_store = path.parent().and_then(Path::file_name) == Some("store".as_ref());
+    if in_store {
+        ".hg/store/bookmarks"
+    } else {
+        ".hg/bookmarks"
+    }
+    .to_string()
+}
+
+/// Python's `repr()` of a byte string without the `b` prefix, as hg quotes
+/// lines in warnings: single quotes unless only a double quote avoids
+/// escaping, `\\`, `\t`, `\n`, `\r` and `\xNN` for other unprintable bytes.
+pub fn python_repr(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(bytes.len() + 2);
+    out.push(quote);
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            _ if b == quote as u8 => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// Parses bookmarks content: whitespace around a line is ignored; the name
-/// is everything after the first space.
-pub fn parse(bytes: &[u8]) -> BookmarkFile {
+/// is everything after the first space. `label` names the file in warnings.
+pub fn parse(bytes: &[u8], label: &str) -> BookmarkFile {
     let mut file = BookmarkFile::default();
     for raw in bytes.split(|&b| b == b'\n') {
         let line = raw.trim_ascii();
@@ -44,8 +84,8 @@ pub fn parse(bytes: &[u8]) -> BookmarkFile {
                 None => file.marks.push((name.to_vec(), node)),
             },
             None => file.warnings.push(format!(
-                "malformed line in .hg/bookmarks: '{}'\n",
-                String::from_utf8_lossy(line)
+                "malformed line in {label}: {}\n",
+                python_repr(line)
             )),
         }
     }
@@ -73,12 +113,22 @@ mod tests {
     fn parses_and_warns() {
         let n = "ab".repeat(20);
         let text = format!("{n} one\ngarbage\n{n}  two\n\n");
-        let file = parse(text.as_bytes());
+        let file = parse(text.as_bytes(), ".hg/bookmarks");
         assert_eq!(file.marks.len(), 2);
         assert_eq!(file.marks[1].0, b" two");
         assert_eq!(
             file.warnings,
             vec!["malformed line in .hg/bookmarks: 'garbage'\n"]
         );
+    }
+
+    #[test]
+    fn quotes_like_python_repr() {
+        assert_eq!(
+            python_repr(b"zz\x01\x80 \xc3\xa9'q"),
+            r#""zz\x01\x80 \xc3\xa9'q""#
+        );
+        assert_eq!(python_repr(b"a'b\"c\\"), r#"'a\'b"c\\'"#);
+        assert_eq!(python_repr(b"\t\r"), r"'\t\r'");
     }
 }

@@ -20,7 +20,7 @@ fn exercise(data: &[u8]) {
     let _ = filelog::parse_metadata(data);
     let _ = filelog::copy_source(data);
     let _ = tags::parse(data, "test");
-    let _ = bookmarks::parse(data);
+    let _ = bookmarks::parse(data, ".hg/bookmarks");
     let _ = phases::parse_roots(data);
 }
 

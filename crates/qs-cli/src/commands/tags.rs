@@ -22,9 +22,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     unsupported_options(inv, &["template"])?;
     let repo = require(&inv.repo)?;
     let tags = repo.tags()?;
-    for warning in &tags.warnings {
-        inv.ui.warn(warning)?;
-    }
     let mut list = Vec::new();
     for (name, (node, kind)) in &tags.by_name {
         let rev = repo.changelog().rev_of_node(node)?.map_or(-1, |r| r.0);
