@@ -49,7 +49,10 @@ fn map() -> impl Strategy<Value = DirstateMap> {
     )
 }
 
-fn describe(m: &DirstateMap) -> Vec<(Vec<u8>, (Option<u8>, i32, i32, i32), Option<Vec<u8>>)> {
+/// `(path, v1 fields, copy source)` rows, sorted.
+type Described = Vec<(Vec<u8>, (Option<u8>, i32, i32, i32), Option<Vec<u8>>)>;
+
+fn describe(m: &DirstateMap) -> Described {
     let mut v: Vec<_> = m
         .iter()
         .map(|(p, e)| {
