@@ -29,6 +29,7 @@ pub mod matcher;
 pub mod ordered;
 pub mod pattern;
 pub mod pyre;
+pub mod status;
 pub mod timestamp;
 pub mod v1;
 pub mod v2;

@@ -1,0 +1,471 @@
+//! The status walk: list the working directory in parallel (rayon, one
+//! task per directory, `symlink_metadata` only), then classify every
+//! matched path against the dirstate as hg's `dirstate.status` does.
+//! Files whose metadata cannot decide (same size, mtime unknown or
+//! ambiguous) come back as `unsure`: the caller compares their content
+//! with the parent manifest, then may record the clean ones
+//! ([`UnsureFile::record_clean`]).
+
+use std::collections::{HashMap, HashSet};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::ignore::is_path_or_parent_ignored;
+use crate::map::DirstateMap;
+use crate::matcher::{Matcher, VisitChildren};
+use crate::timestamp::{make_reliable, TruncatedTimestamp, RANGE_MASK};
+
+/// What to list, and the filesystem facts hg checks once per repository.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusOptions {
+    /// List clean files.
+    pub list_clean: bool,
+    /// List unknown files.
+    pub list_unknown: bool,
+    /// List ignored files.
+    pub list_ignored: bool,
+    /// The filesystem keeps exec bits (hg's `checkexec`).
+    pub check_exec: bool,
+    /// The "present" time from the filesystem
+    /// ([`crate::timestamp::filesystem_now`]); `None` if it could not be
+    /// taken (read-only repository): recorded mtimes are then trusted.
+    pub mtime_boundary: Option<TruncatedTimestamp>,
+}
+
+/// The metadata status needs from one `lstat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    /// `st_mode`.
+    pub mode: u32,
+    /// `st_size`.
+    pub size: u64,
+    /// Modification time.
+    pub mtime: TruncatedTimestamp,
+}
+
+impl FileStat {
+    fn of(m: &std::fs::Metadata) -> Self {
+        FileStat {
+            mode: m.mode(),
+            size: m.size(),
+            mtime: TruncatedTimestamp::mtime_of(m),
+        }
+    }
+
+    fn is_symlink(&self) -> bool {
+        self.mode & 0o170_000 == 0o120_000
+    }
+}
+
+/// A file status could not decide from metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsureFile {
+    /// Repository-relative path.
+    pub path: Vec<u8>,
+    /// What `lstat` said.
+    pub stat: FileStat,
+    /// The mtime that may be recorded if the content is clean (`None`
+    /// when it is too recent to be trusted, per hg's boundary rule).
+    pub reliable_mtime: Option<TruncatedTimestamp>,
+}
+
+impl UnsureFile {
+    /// Records this file as clean in `map` (after the caller found its
+    /// content equal to the parent's); returns false when its mtime is too
+    /// recent to record, as hg does.
+    pub fn record_clean(&self, map: &mut DirstateMap) -> bool {
+        match self.reliable_mtime {
+            Some(mtime) => {
+                map.set_clean(
+                    &self.path,
+                    self.stat.mode as i32,
+                    self.stat.size as i64,
+                    mtime,
+                );
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The outcome of a status walk; every list is sorted bytewise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusResult {
+    /// Tracked, metadata says changed (or merged / from p2 / copied).
+    pub modified: Vec<Vec<u8>>,
+    /// Added.
+    pub added: Vec<Vec<u8>>,
+    /// Removed.
+    pub removed: Vec<Vec<u8>>,
+    /// Tracked but missing (or no longer a file).
+    pub deleted: Vec<Vec<u8>>,
+    /// Untracked, not ignored (when listed).
+    pub unknown: Vec<Vec<u8>>,
+    /// Untracked and ignored (when listed).
+    pub ignored: Vec<Vec<u8>>,
+    /// Tracked and unchanged (when listed).
+    pub clean: Vec<Vec<u8>>,
+    /// Needs a content comparison by the caller.
+    pub unsure: Vec<UnsureFile>,
+    /// Paths hg would report through `match.bad` (explicit files that do
+    /// not exist, unreadable directories) with the message hg prints
+    /// after `path: `.
+    pub bad: Vec<(Vec<u8>, String)>,
+}
+
+fn os_path(root: &Path, rel: &[u8]) -> PathBuf {
+    if rel.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(std::ffi::OsStr::from_bytes(rel))
+    }
+}
+
+fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
+    if dir.is_empty() {
+        return name.to_vec();
+    }
+    let mut p = Vec::with_capacity(dir.len() + 1 + name.len());
+    p.extend_from_slice(dir);
+    p.push(b'/');
+    p.extend_from_slice(name);
+    p
+}
+
+fn strerror(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Found paths: `Some(stat)` for files and symlinks, `None` for tracked
+/// paths that are something else now.
+type Found = Vec<(Vec<u8>, Option<FileStat>)>;
+
+struct Walker<'a> {
+    root: &'a Path,
+    map: &'a DirstateMap,
+    matcher: &'a Matcher,
+    ignore: &'a Matcher,
+    options: StatusOptions,
+}
+
+impl Walker<'_> {
+    /// hg's `ignore` for the walk: never when listing ignored files, the
+    /// ignore matcher when listing unknown ones, always otherwise.
+    fn skip(&self, path: &[u8]) -> bool {
+        if self.options.list_ignored {
+            false
+        } else if self.options.list_unknown {
+            self.ignore.matches(path)
+        } else {
+            true
+        }
+    }
+
+    fn walk_dir(&self, dir: &[u8], bad: &std::sync::Mutex<Vec<(Vec<u8>, String)>>) -> Found {
+        let visit = self.matcher.visit_children_set(dir);
+        if visit == VisitChildren::Empty {
+            return Vec::new();
+        }
+        let entries = match std::fs::read_dir(os_path(self.root, dir)) {
+            Ok(rd) => rd,
+            Err(e) => {
+                if let Ok(mut b) = bad.lock() {
+                    b.push((dir.to_vec(), strerror(&e)));
+                }
+                return Vec::new();
+            }
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let Ok(entry) = entry else { continue };
+            let name = entry.file_name().as_bytes().to_vec();
+            if name == b".hg" {
+                if dir.is_empty() {
+                    continue;
+                }
+                // A nested repository: hg skips the whole directory.
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    return Vec::new();
+                }
+            }
+            names.push(name);
+        }
+        let mut found = Vec::new();
+        let mut subdirs = Vec::new();
+        for name in names {
+            if let VisitChildren::Set(set) = &visit {
+                if !set.contains(&name) {
+                    continue;
+                }
+            }
+            let path = join(dir, &name);
+            let Ok(meta) = std::fs::symlink_metadata(os_path(self.root, &path)) else {
+                continue;
+            };
+            let tracked = self.map.contains(&path);
+            let matches = || self.matcher.always() || self.matcher.matches(&path);
+            let kind = meta.file_type();
+            if kind.is_dir() {
+                if !self.skip(&path) {
+                    subdirs.push(path.clone());
+                }
+                if tracked && matches() {
+                    found.push((path, None));
+                }
+            } else if kind.is_file() || kind.is_symlink() {
+                if (tracked && matches()) || (!tracked && matches() && !self.skip(&path)) {
+                    found.push((path, Some(FileStat::of(&meta))));
+                }
+            } else if tracked && matches() {
+                found.push((path, None));
+            }
+        }
+        let nested: Vec<Found> = subdirs.par_iter().map(|d| self.walk_dir(d, bad)).collect();
+        for n in nested {
+            found.extend(n);
+        }
+        found
+    }
+
+    /// hg's path audit for a tracked file not seen by the walk: no parent
+    /// may be a symlink or a nested repository.
+    fn parents_ok(&self, path: &[u8], cache: &HashMap<Vec<u8>, bool>) -> bool {
+        crate::matcher::find_dirs(path)
+            .filter(|d| !d.is_empty())
+            .all(|d| cache.get(d).copied().unwrap_or(false))
+    }
+}
+
+enum Verdict {
+    Modified,
+    Added,
+    Removed,
+    Deleted,
+    Unknown,
+    Ignored,
+    Clean,
+    Unsure(UnsureFile),
+    Nothing,
+}
+
+/// Runs status over the working directory at `root`.
+pub fn status(
+    root: &Path,
+    map: &DirstateMap,
+    matcher: &Matcher,
+    ignore: &Matcher,
+    options: StatusOptions,
+) -> StatusResult {
+    let walker = Walker {
+        root,
+        map,
+        matcher,
+        ignore,
+        options,
+    };
+    let bad = std::sync::Mutex::new(Vec::new());
+    let found = walker.walk_dir(b"", &bad);
+    let mut results: HashMap<Vec<u8>, Option<FileStat>> = found.into_iter().collect();
+    let mut bad = bad.into_inner().unwrap_or_default();
+
+    // Explicitly named files the walk did not reach (inside ignored
+    // directories, or missing).
+    for f in matcher.files() {
+        if f.is_empty() || results.contains_key(&f) {
+            continue;
+        }
+        match std::fs::symlink_metadata(os_path(root, &f)) {
+            Ok(m) if m.file_type().is_file() || m.file_type().is_symlink() => {
+                if matcher.matches(&f) {
+                    results.insert(f, Some(FileStat::of(&m)));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let mut prefix = f.clone();
+                prefix.push(b'/');
+                let known = map.contains(&f) || map.iter().any(|(p, _)| p.starts_with(&prefix));
+                if !known {
+                    bad.push((f, strerror(&e)));
+                }
+            }
+        }
+    }
+
+    // Tracked files the walk did not see.
+    let unseen: Vec<Vec<u8>> = map
+        .iter()
+        .filter(|(p, _)| !results.contains_key(*p) && matcher.matches(p))
+        .map(|(p, _)| p.to_vec())
+        .collect();
+    let dirs: HashSet<Vec<u8>> = unseen
+        .iter()
+        .flat_map(|p| crate::matcher::find_dirs(p).map(<[u8]>::to_vec))
+        .filter(|d| !d.is_empty())
+        .collect();
+    let dir_ok: HashMap<Vec<u8>, bool> = dirs
+        .into_par_iter()
+        .map(|d| {
+            let full = os_path(root, &d);
+            let ok = std::fs::symlink_metadata(&full).is_ok_and(|m| m.file_type().is_dir())
+                && !std::fs::symlink_metadata(full.join(".hg")).is_ok_and(|m| m.is_dir());
+            (d, ok)
+        })
+        .collect();
+    let stats: Vec<(Vec<u8>, Option<FileStat>)> = unseen
+        .into_par_iter()
+        .map(|p| {
+            let stat = if walker.parents_ok(&p, &dir_ok) {
+                std::fs::symlink_metadata(os_path(root, &p))
+                    .ok()
+                    .filter(|m| m.file_type().is_file() || m.file_type().is_symlink())
+                    .map(|m| FileStat::of(&m))
+            } else {
+                None
+            };
+            (p, stat)
+        })
+        .collect();
+    results.extend(stats);
+
+    let verdicts: Vec<(Vec<u8>, Verdict)> = results
+        .into_par_iter()
+        .map(|(path, stat)| {
+            let v = classify(&path, stat, map, matcher, ignore, &options);
+            (path, v)
+        })
+        .collect();
+    let mut out = StatusResult {
+        bad,
+        ..StatusResult::default()
+    };
+    for (path, v) in verdicts {
+        match v {
+            Verdict::Modified => out.modified.push(path),
+            Verdict::Added => out.added.push(path),
+            Verdict::Removed => out.removed.push(path),
+            Verdict::Deleted => out.deleted.push(path),
+            Verdict::Unknown => out.unknown.push(path),
+            Verdict::Ignored => out.ignored.push(path),
+            Verdict::Clean => out.clean.push(path),
+            Verdict::Unsure(u) => out.unsure.push(u),
+            Verdict::Nothing => {}
+        }
+    }
+    for list in [
+        &mut out.modified,
+        &mut out.added,
+        &mut out.removed,
+        &mut out.deleted,
+        &mut out.unknown,
+        &mut out.ignored,
+        &mut out.clean,
+    ] {
+        list.sort_unstable();
+    }
+    out.unsure.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    out.bad.sort();
+    out
+}
+
+fn classify(
+    path: &[u8],
+    stat: Option<FileStat>,
+    map: &DirstateMap,
+    matcher: &Matcher,
+    ignore: &Matcher,
+    options: &StatusOptions,
+) -> Verdict {
+    let Some(entry) = map.get(path) else {
+        if (options.list_ignored || matcher.is_exact(path))
+            && is_path_or_parent_ignored(ignore, path)
+        {
+            return if options.list_ignored {
+                Verdict::Ignored
+            } else {
+                Verdict::Nothing
+            };
+        }
+        return if options.list_unknown {
+            Verdict::Unknown
+        } else {
+            Verdict::Nothing
+        };
+    };
+    let Some(st) = stat else {
+        return if entry.wc_tracked {
+            Verdict::Deleted
+        } else if entry.removed() {
+            Verdict::Removed
+        } else {
+            Verdict::Nothing
+        };
+    };
+    if entry.from_p2_or_merged() {
+        return Verdict::Modified;
+    }
+    if entry.added() {
+        return Verdict::Added;
+    }
+    if entry.removed() {
+        return Verdict::Removed;
+    }
+    if !entry.wc_tracked {
+        return Verdict::Nothing;
+    }
+    let size = entry.v1_size();
+    let mode = entry.v1_mode();
+    let size_differs = size >= 0
+        && (i64::from(size) != st.size as i64 && i64::from(size) != st.size as i64 & RANGE_MASK);
+    let exec_differs = (mode as u32 ^ st.mode) & 0o100 != 0 && options.check_exec;
+    if (size >= 0 && (size_differs || exec_differs)) || map.copy_source(path).is_some() {
+        return if st.is_symlink() && size_differs {
+            unsure(path, st, options)
+        } else {
+            Verdict::Modified
+        };
+    }
+    let recorded = entry.mtime;
+    match options.mtime_boundary {
+        None => {
+            if recorded.is_some_and(|r| r.likely_equal(&st.mtime)) {
+                return if options.list_clean {
+                    Verdict::Clean
+                } else {
+                    Verdict::Nothing
+                };
+            }
+            unsure(path, st, options)
+        }
+        Some(boundary) => match make_reliable(st.mtime, boundary) {
+            Some(reliable) if recorded.is_some_and(|r| r.likely_equal(&reliable)) => {
+                if options.list_clean {
+                    Verdict::Clean
+                } else {
+                    Verdict::Nothing
+                }
+            }
+            _ => unsure(path, st, options),
+        },
+    }
+}
+
+fn unsure(path: &[u8], st: FileStat, options: &StatusOptions) -> Verdict {
+    let reliable_mtime = match options.mtime_boundary {
+        Some(b) => make_reliable(st.mtime, b),
+        None => None,
+    };
+    Verdict::Unsure(UnsureFile {
+        path: path.to_vec(),
+        stat: st,
+        reliable_mtime,
+    })
+}
