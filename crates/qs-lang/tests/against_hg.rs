@@ -208,7 +208,7 @@ fn revset_corpus_matches_hg() {
 
 #[test]
 fn random_revsets_match_hg() {
-    compare(corpus::random_revsets(0x5eed, 600).into_iter().map(|e| ('R', e)).collect());
+    compare(corpus::random_revsets(0x5eed, 1500).into_iter().map(|e| ('R', e)).collect());
 }
 
 #[test]
@@ -218,14 +218,14 @@ fn template_corpus_matches_hg() {
 
 #[test]
 fn random_templates_match_hg() {
-    compare(corpus::random_templates(0xfeed, 600).into_iter().map(|e| ('T', e)).collect());
+    compare(corpus::random_templates(0xfeed, 1500).into_iter().map(|e| ('T', e)).collect());
 }
 
 #[test]
 fn fileset_corpus_matches_hg() {
     let mut inputs: Vec<(char, Vec<u8>)> =
         corpus::FILESETS.iter().map(|e| ('F', e.as_bytes().to_vec())).collect();
-    inputs.extend(corpus::random_filesets(0xf11e, 300).into_iter().map(|e| ('F', e)));
+    inputs.extend(corpus::random_filesets(0xf11e, 500).into_iter().map(|e| ('F', e)));
     compare(inputs);
 }
 
