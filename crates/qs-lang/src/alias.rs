@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use crate::error::{AliasError, ParseError};
 use crate::tree::{Kind, Tree};
 
+/// Recognises a call: the function (or filter) name and its arguments.
+pub type CallMatcher = for<'t> fn(&'t Tree) -> Option<(&'t [u8], Vec<&'t Tree>)>;
+
 /// What a grammar supplies to alias handling.
 #[derive(Debug, Clone, Copy)]
 pub struct AliasRules {
@@ -19,7 +22,7 @@ pub struct AliasRules {
     pub parse: fn(&[u8]) -> Result<Tree, ParseError>,
     /// If the tree is a call of a named function (or a filter, for
     /// templates), its name and arguments.
-    pub call: for<'t> fn(&'t Tree) -> Option<(&'t [u8], Vec<&'t Tree>)>,
+    pub call: CallMatcher,
 }
 
 /// One parsed alias.
@@ -128,7 +131,8 @@ impl Aliases {
             return Err(AliasError::BadAlias(error.clone()));
         }
         if expanding.contains(&alias.name) {
-            let mut message = format!("infinite expansion of {} \"", self.rules.section).into_bytes();
+            let mut message =
+                format!("infinite expansion of {} \"", self.rules.section).into_bytes();
             message.extend_from_slice(&alias.name);
             message.extend_from_slice(b"\" detected");
             return Err(ParseError::new(message).into());
@@ -137,9 +141,10 @@ impl Aliases {
         let result = match cache.get(&alias.name) {
             Some(cached) => cached.clone(),
             None => {
-                let replacement = alias.replacement.as_ref().ok_or_else(|| {
-                    AliasError::BadAlias(b"alias without definition".to_vec())
-                })?;
+                let replacement = alias
+                    .replacement
+                    .as_ref()
+                    .ok_or_else(|| AliasError::BadAlias(b"alias without definition".to_vec()))?;
                 let expanded = self.expand_in(replacement, expanding, cache)?;
                 cache.insert(alias.name.clone(), expanded.clone());
                 expanded
@@ -239,13 +244,7 @@ fn parse_declaration(rules: &AliasRules, decl: &[u8]) -> Declaration {
         for arg in &args {
             match arg.leaf_value(Kind::Symbol) {
                 Some(param) => params.push(param.to_vec()),
-                None => {
-                    return (
-                        decl.to_vec(),
-                        None,
-                        Some(b"invalid argument list".to_vec()),
-                    )
-                }
+                None => return (decl.to_vec(), None, Some(b"invalid argument list".to_vec())),
             }
         }
         let mut unique = params.clone();

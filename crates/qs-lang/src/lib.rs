@@ -1,16 +1,16 @@
 //! Mercurial's small languages — revsets, templates, filesets — as grammars
 //! (tables) handed to one Pratt parser engine.
 //!
-//! - [`pratt`]: the engine; a grammar is a static table of [`pratt::Rule`]s
+//! - [`pratt`] — the engine; a grammar is a static table of [`pratt::Rule`]s
 //!   plus a lazy tokenizer.
-//! - [`tree`]: the parse tree ([`Tree`], node kinds [`Kind`] spelled as hg
+//! - [`tree`] — the parse tree ([`Tree`], node kinds [`Kind`] spelled as hg
 //!   spells them) and hg's `prettyformat` ([`Tree::pretty`]), which is what
 //!   `hg debugrevspec -p STAGE` and `hg debugtemplate -v` print.
-//! - [`revset`]: `parse(expr, lookup)`, `expand_aliases`, `fold_concat`,
+//! - [`revset`] — `parse(expr, lookup)`, `expand_aliases`, `fold_concat`,
 //!   `analyze`, `optimize` — each stage of `hg debugrevspec`.
-//! - [`template`]: `parse(tmpl)`, `parse_expr`, `expand_aliases`.
-//! - [`fileset`]: `parse(expr)`.
-//! - [`ParseError`]: message, byte offset, hint, and [`ParseError::render`]
+//! - [`template`] — `parse(tmpl)`, `parse_expr`, `expand_aliases`.
+//! - [`fileset`] — `parse(expr)` (the parsed stage only).
+//! - [`ParseError`] — message, byte offset, hint, and [`ParseError::render`]
 //!   giving the exact bytes hg prints (`hg: parse error at N: ...`).
 //!
 //! Everything is bytes (hg's strings are bytes; non-UTF-8 survives). No

@@ -236,7 +236,8 @@ impl Parser<'_> {
                 }
                 (_, Some(infix)) => {
                     let (right, right_depth) = self.operand(infix)?;
-                    let flat = tree.kind() == infix.kind && self.grammar.flattened.contains(&infix.kind);
+                    let flat =
+                        tree.kind() == infix.kind && self.grammar.flattened.contains(&infix.kind);
                     let left_depth = if flat { depth } else { depth + 1 };
                     (
                         Tree::Node(infix.kind, vec![Some(tree), right]),
@@ -412,7 +413,9 @@ mod tests {
             pos: 0,
         };
         let (tree, _) = parse(&CALC, &mut source, 0)?;
-        Ok(String::from_utf8_lossy(&tree.pretty()).replace("\n", "").replace("  ", " "))
+        Ok(String::from_utf8_lossy(&tree.pretty())
+            .replace("\n", "")
+            .replace("  ", " "))
     }
 
     #[test]
@@ -432,7 +435,10 @@ mod tests {
     #[test]
     fn errors_carry_offsets() {
         let err = calc("1+").unwrap_err();
-        assert_eq!((err.message, err.offset), (b"not a prefix: end".to_vec(), Some(2)));
+        assert_eq!(
+            (err.message, err.offset),
+            (b"not a prefix: end".to_vec(), Some(2))
+        );
         let err = calc("(1").unwrap_err();
         assert_eq!(
             (err.message, err.offset),

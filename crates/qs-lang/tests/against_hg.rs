@@ -198,34 +198,65 @@ fn compare(inputs: Vec<(char, Vec<u8>)>) {
             }
         }
     }
-    assert_eq!(failures, 0, "{failures} of {} expressions differ from hg", inputs.len());
+    assert_eq!(
+        failures,
+        0,
+        "{failures} of {} expressions differ from hg",
+        inputs.len()
+    );
 }
 
 #[test]
 fn revset_corpus_matches_hg() {
-    compare(corpus::REVSETS.iter().map(|e| ('R', e.as_bytes().to_vec())).collect());
+    compare(
+        corpus::REVSETS
+            .iter()
+            .map(|e| ('R', e.as_bytes().to_vec()))
+            .collect(),
+    );
 }
 
 #[test]
 fn random_revsets_match_hg() {
-    compare(corpus::random_revsets(0x5eed, 1500).into_iter().map(|e| ('R', e)).collect());
+    compare(
+        corpus::random_revsets(0x5eed, 1500)
+            .into_iter()
+            .map(|e| ('R', e))
+            .collect(),
+    );
 }
 
 #[test]
 fn template_corpus_matches_hg() {
-    compare(corpus::TEMPLATES.iter().map(|e| ('T', e.as_bytes().to_vec())).collect());
+    compare(
+        corpus::TEMPLATES
+            .iter()
+            .map(|e| ('T', e.as_bytes().to_vec()))
+            .collect(),
+    );
 }
 
 #[test]
 fn random_templates_match_hg() {
-    compare(corpus::random_templates(0xfeed, 1500).into_iter().map(|e| ('T', e)).collect());
+    compare(
+        corpus::random_templates(0xfeed, 1500)
+            .into_iter()
+            .map(|e| ('T', e))
+            .collect(),
+    );
 }
 
 #[test]
 fn fileset_corpus_matches_hg() {
-    let mut inputs: Vec<(char, Vec<u8>)> =
-        corpus::FILESETS.iter().map(|e| ('F', e.as_bytes().to_vec())).collect();
-    inputs.extend(corpus::random_filesets(0xf11e, 500).into_iter().map(|e| ('F', e)));
+    let mut inputs: Vec<(char, Vec<u8>)> = corpus::FILESETS
+        .iter()
+        .map(|e| ('F', e.as_bytes().to_vec()))
+        .collect();
+    inputs.extend(
+        corpus::random_filesets(0xf11e, 500)
+            .into_iter()
+            .map(|e| ('F', e)),
+    );
     compare(inputs);
 }
 
@@ -263,7 +294,15 @@ fn cli_prints_the_same_trees() {
         "heads(commonancestors(tip))",
         "'a' ## b ## \"c\"",
     ] {
-        let output = run(&["-R", repo, "debugrevspec", "-p", "all", "--no-show-revs", expr]);
+        let output = run(&[
+            "-R",
+            repo,
+            "debugrevspec",
+            "-p",
+            "all",
+            "--no-show-revs",
+            expr,
+        ]);
         let tree = revset::parse(expr.as_bytes(), None).unwrap();
         let mut want = Vec::new();
         let concat = revset::fold_concat(tree.clone()).unwrap();
@@ -286,7 +325,11 @@ fn cli_prints_the_same_trees() {
             "debugrevspec {expr}"
         );
     }
-    for tmpl in ["{rev}:{node|short}\\n", "{if(x, \"a{b}\", 'c')}", "{x % '{y}'}{-1 + 2 * 3}"] {
+    for tmpl in [
+        "{rev}:{node|short}\\n",
+        "{if(x, \"a{b}\", 'c')}",
+        "{x % '{y}'}{-1 + 2 * 3}",
+    ] {
         let output = run(&["-R", repo, "debugtemplate", "-v", tmpl]);
         let mut want = template::parse(tmpl.as_bytes()).unwrap().pretty();
         want.push(b'\n');
@@ -297,8 +340,14 @@ fn cli_prints_the_same_trees() {
         );
     }
     for (expr, stderr) in [
-        ("x(", "hg: parse error at 2: not a prefix: end\n(x(\n   ^ here)\n"),
-        ("foo bar", "hg: parse error at 4: invalid token\n(foo bar\n     ^ here)\n"),
+        (
+            "x(",
+            "hg: parse error at 2: not a prefix: end\n(x(\n   ^ here)\n",
+        ),
+        (
+            "foo bar",
+            "hg: parse error at 4: invalid token\n(foo bar\n     ^ here)\n",
+        ),
     ] {
         let output = run(&["-R", repo, "log", "-r", expr]);
         let err = revset::parse(expr.as_bytes(), None).unwrap_err();

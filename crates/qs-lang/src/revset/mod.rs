@@ -86,10 +86,7 @@ fn fix_ops(tree: Tree) -> Tree {
                 right => fix_children(Kind::Parent, vec![left, right]),
             }
         }
-        Kind::Or => Tree::Node(
-            Kind::Or,
-            vec![Some(fix_children(Kind::List, children))],
-        ),
+        Kind::Or => Tree::Node(Kind::Or, vec![Some(fix_children(Kind::List, children))]),
         Kind::Subscript
             if children.len() == 2
                 && matches!(children.first(), Some(Some(t)) if t.kind() == Kind::Relation) =>
@@ -108,19 +105,14 @@ fn fix_ops(tree: Tree) -> Tree {
 }
 
 fn fix_children(kind: Kind, children: Vec<Option<Tree>>) -> Tree {
-    Tree::Node(
-        kind,
-        children.into_iter().map(|c| c.map(fix_ops)).collect(),
-    )
+    Tree::Node(kind, children.into_iter().map(|c| c.map(fix_ops)).collect())
 }
 
 /// The list of arguments of a function call (hg's `getlist`).
 pub fn arg_list(args: Option<&Tree>) -> Vec<&Tree> {
     match args {
         None => Vec::new(),
-        Some(tree) if tree.kind() == Kind::List => {
-            tree.children().iter().flatten().collect()
-        }
+        Some(tree) if tree.kind() == Kind::List => tree.children().iter().flatten().collect(),
         Some(tree) => vec![tree],
     }
 }
@@ -148,10 +140,7 @@ pub fn build_aliases(items: &[(Vec<u8>, Vec<u8>)]) -> Aliases {
 /// Expands revset aliases in a parsed tree. On success also returns the
 /// warnings hg prints for bad aliases (`warning: bad definition of revset
 /// alias "x": ...\n`), which hg prints even when they were not used.
-pub fn expand_aliases(
-    tree: &Tree,
-    aliases: &Aliases,
-) -> Result<(Tree, Vec<Vec<u8>>), AliasError> {
+pub fn expand_aliases(tree: &Tree, aliases: &Aliases) -> Result<(Tree, Vec<Vec<u8>>), AliasError> {
     let expanded = aliases.expand(tree)?;
     Ok((expanded, aliases.warnings()))
 }

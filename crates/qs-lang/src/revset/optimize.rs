@@ -166,7 +166,10 @@ fn weigh(tree: Option<&Tree>) -> Result<Weighed, ParseError> {
                 return Ok((ws.first().copied().unwrap_or(0.0), ts.pop().flatten()));
             }
             let w = ws.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (w, Some(Tree::Node(Kind::Or, vec![Some(Tree::Node(Kind::List, ts))])))
+            (
+                w,
+                Some(Tree::Node(Kind::Or, vec![Some(Tree::Node(Kind::List, ts))])),
+            )
         }
         Kind::Not => {
             if let Some(operand) = child(0) {

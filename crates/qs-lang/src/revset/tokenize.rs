@@ -43,7 +43,10 @@ fn simple_op(c: u8) -> Option<&'static str> {
 }
 
 fn is_sym_initial(c: u8, dollar: bool) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'@') || c >= 0x80 || (dollar && c == b'$')
+    c.is_ascii_alphanumeric()
+        || matches!(c, b'.' | b'_' | b'@')
+        || c >= 0x80
+        || (dollar && c == b'$')
 }
 
 fn is_sym_letter(c: u8, dollar: bool) -> bool {
@@ -97,7 +100,8 @@ impl<'a> Tokenizer<'a> {
             let colon = first.len();
             self.pending.push_back(Token::op(":", colon));
             if !rest.is_empty() {
-                self.pending.push_back(Token::bytes("symbol", rest, colon + 1));
+                self.pending
+                    .push_back(Token::bytes("symbol", rest, colon + 1));
             }
         }
         self.pending.push_back(Token::op("end", program.len()));

@@ -15,8 +15,8 @@ use crate::tree::{Kind, Tree};
 /// Parses a whole template. Errors with an offset carry hg's caret hint
 /// (newlines shown as `\n`).
 pub fn parse(tmpl: &[u8]) -> Result<Tree, ParseError> {
-    let (pieces, _) = scan::scan_template(tmpl, 0, tmpl.len(), None, 0)
-        .map_err(|err| with_hint(err, tmpl))?;
+    let (pieces, _) =
+        scan::scan_template(tmpl, 0, tmpl.len(), None, 0).map_err(|err| with_hint(err, tmpl))?;
     Ok(unnest(Tree::node(Kind::Template, pieces)))
 }
 
@@ -57,10 +57,9 @@ fn unnest(tree: Tree) -> Tree {
                 _ => Tree::node(Kind::Template, pieces),
             }
         }
-        Tree::Node(kind, children) => Tree::Node(
-            kind,
-            children.into_iter().map(|c| c.map(unnest)).collect(),
-        ),
+        Tree::Node(kind, children) => {
+            Tree::Node(kind, children.into_iter().map(|c| c.map(unnest)).collect())
+        }
     }
 }
 

@@ -168,7 +168,10 @@ impl<'a> ExprTokens<'a> {
             return Err(ParseError::at(pos, "syntax error"));
         }
         if self.term.is_some() {
-            return Err(ParseError::at(self.start, "unterminated template expansion"));
+            return Err(ParseError::at(
+                self.start,
+                "unterminated template expansion",
+            ));
         }
         self.finished = true;
         Ok(Token::op("end", self.pos))
