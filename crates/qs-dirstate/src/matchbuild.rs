@@ -303,7 +303,11 @@ fn build_set(
             set.exact.insert(kp.pattern.clone());
             continue;
         }
-        let piece = pattern_to_regex(kp.kind, &kp.pattern, glob_suffix)?;
+        let piece = match pattern_to_regex(kp.kind, &kp.pattern, glob_suffix) {
+            Ok(piece) => piece,
+            Err(e @ DirstateError::UnsupportedRegex { .. }) => return Err(e),
+            Err(_) => return Err(invalid(kp)),
+        };
         pieces.push((piece, *kp));
     }
     if !pieces.is_empty() {

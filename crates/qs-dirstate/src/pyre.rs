@@ -13,6 +13,10 @@ fn unsupported(what: &str, pattern: &[u8]) -> DirstateError {
     }
 }
 
+fn invalid(what: &str) -> DirstateError {
+    DirstateError::InvalidPattern(what.to_string())
+}
+
 fn hex(out: &mut String, b: u8) {
     out.push_str(&format!("\\x{b:02x}"));
 }
@@ -74,9 +78,36 @@ pub fn translate(pattern: &[u8]) -> DirstateResult<String> {
     let mut out = String::with_capacity(pattern.len() + 8);
     let mut i = 0;
     let n = pattern.len();
+    // Python refuses a quantifier with nothing to repeat, and two
+    // quantifiers in a row (other than a lazy `?`); Rust accepts some.
+    let mut repeatable = false;
+    let mut quantified = 0u8;
     while i < n {
         let c = pattern[i];
         i += 1;
+        let is_quantifier = matches!(c, b'*' | b'+' | b'?')
+            || (c == b'{' && quantifier(&pattern[i - 1..]).is_some());
+        if is_quantifier {
+            match quantified {
+                0 if !repeatable => return Err(invalid("nothing to repeat")),
+                1 if c == b'?' => {
+                    quantified = 2;
+                    out.push('?');
+                    continue;
+                }
+                1 if c == b'+' => return Err(unsupported("possessive quantifier", pattern)),
+                1 | 2 => return Err(invalid("multiple repeat")),
+                _ => {}
+            }
+            quantified = 1;
+            repeatable = false;
+        } else {
+            quantified = 0;
+            repeatable = !matches!(c, b'(' | b'|' | b'^' | b'$');
+            if c == b'\\' && matches!(pattern.get(i), Some(b'b' | b'B' | b'A' | b'Z')) {
+                repeatable = false;
+            }
+        }
         match c {
             b'\\' => {
                 let Some(&next) = pattern.get(i) else {
@@ -129,23 +160,15 @@ pub fn translate(pattern: &[u8]) -> DirstateResult<String> {
                 }
             }
             b'{' => match quantifier(&pattern[i - 1..]) {
-                Some((len, spelled)) if !out.is_empty() => {
+                Some((len, spelled)) => {
                     out.push_str(&spelled);
                     i += len - 1;
-                    if matches!(pattern.get(i), Some(b'+')) {
-                        return Err(unsupported("possessive quantifier", pattern));
-                    }
                 }
-                _ => hex(&mut out, c),
+                None => hex(&mut out, c),
             },
             b'}' => hex(&mut out, c),
             b'[' => i = class(&mut out, pattern, i)?,
-            b'*' | b'+' | b'?' => {
-                out.push(char::from(c));
-                if c != b'?' && pattern.get(i) == Some(&b'+') {
-                    return Err(unsupported("possessive quantifier", pattern));
-                }
-            }
+            b'*' | b'+' | b'?' => out.push(char::from(c)),
             _ if c.is_ascii() && !c.is_ascii_control() => out.push(char::from(c)),
             _ => hex(&mut out, c),
         }
@@ -203,6 +226,20 @@ mod tests {
         assert_eq!(ok(r"[]a-z&&]"), r"[\x5da-z\x26\x26]");
         assert_eq!(ok(r"(?i)abc\Z"), r"(?i)abc\z");
         assert_eq!(ok(r"(?#comment)x"), "x");
+    }
+
+    #[test]
+    fn python_syntax_errors_are_invalid() {
+        for p in ["*.o", "a**", "(*a)", "a|*", "^*", "a{2}{3}", "a*??"] {
+            assert!(
+                matches!(
+                    translate(p.as_bytes()),
+                    Err(DirstateError::InvalidPattern(_))
+                ),
+                "{p}"
+            );
+        }
+        assert_eq!(ok("a*?b+?c??"), "a*?b+?c??");
     }
 
     #[test]
