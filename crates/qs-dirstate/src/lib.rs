@@ -8,9 +8,13 @@
 //!   data file). [`debug::debugstate`] renders `hg debugstate`.
 //! - [`timestamp`] holds the mtime-ambiguity rules: an mtime is recorded
 //!   as clean only when [`timestamp::make_reliable`] allows it.
-//! - [`matcher`] compiles hg patterns (`path:`, `glob:`, `re:`...) into a
-//!   [`Matcher`] with `visit_children_set` pruning; [`ignore`] reads
-//!   `.hgignore`-style files into the ignore matcher.
+//! - [`pattern`] knows the pattern kinds (`path:`, `glob:`, `re:`...), hg's
+//!   glob syntax and [`pyre`] rewrites Python regexes for the `regex`
+//!   crate; [`matchbuild::build_matcher`] turns command-line patterns,
+//!   `-I` and `-X` into a [`Matcher`] (`matches`, `visit_dir`,
+//!   `visit_children_set` for pruning); [`ignore`] builds the ignore
+//!   matcher from `.hgignore` and `ui.ignore*` files. Pattern files are
+//!   read through a caller-supplied reader.
 //! - [`status`] walks the working directory in parallel and classifies
 //!   files; files it cannot decide from metadata are returned as
 //!   `unsure` for the caller to compare with the parent manifest.
