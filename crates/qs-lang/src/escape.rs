@@ -79,6 +79,12 @@ fn hex_value(c: u8) -> Option<u8> {
     }
 }
 
+/// Python's `bytes.isspace` for one byte: the whitespace the tokenizers
+/// skip (space, tab, newline, carriage return, vertical tab, form feed).
+pub fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
 /// Encodes bytes like Python's `codecs.escape_encode`: backslash and single
 /// quote are backslashed, tab/newline/carriage return become `\t \n \r`,
 /// other bytes below 0x20 or from 0x7f up become `\xhh`.

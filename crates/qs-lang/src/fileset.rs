@@ -2,9 +2,8 @@
 //! (`hg debugfileset -p parsed`). Analysis and evaluation live elsewhere.
 
 use crate::error::ParseError;
-use crate::escape::unescape;
+use crate::escape::{is_space, unescape};
 use crate::pratt::{self, flatten_infix, Grammar, Operand, Rule, Token, TokenSource};
-use crate::revset::is_space;
 use crate::tree::{Kind, Tree};
 
 const fn infix(token: &'static str, bind: u8, kind: Kind) -> Rule {

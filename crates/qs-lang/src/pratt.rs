@@ -413,9 +413,8 @@ mod tests {
             pos: 0,
         };
         let (tree, _) = parse(&CALC, &mut source, 0)?;
-        Ok(String::from_utf8_lossy(&tree.pretty())
-            .replace("\n", "")
-            .replace("  ", " "))
+        let text = String::from_utf8_lossy(&tree.pretty()).into_owned();
+        Ok(text.lines().map(str::trim).collect::<Vec<_>>().join(" "))
     }
 
     #[test]
@@ -450,12 +449,23 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
-        let err = calc(&"(".repeat(100_000)).unwrap_err();
-        assert_eq!(err.message, TOO_DEEP.as_bytes());
-        assert!(calc(&format!("{}1{}", "(".repeat(400), ")".repeat(400))).is_ok());
-        let err = calc(&"1*".repeat(100_000)).unwrap_err();
-        assert_eq!(err.message, TOO_DEEP.as_bytes());
-        assert!(calc(&format!("1{}", "+1".repeat(100_000))).is_ok());
+        // Debug builds need a few MB of stack at MAX_DEPTH (test threads
+        // have 2 MB; a main thread 8 MB).
+        std::thread::Builder::new()
+            .stack_size(16 * 1024 * 1024)
+            .spawn(|| {
+                let err = calc(&"(".repeat(100_000)).unwrap_err();
+                assert_eq!(err.message, TOO_DEEP.as_bytes());
+                assert!(calc(&format!("{}1{}", "(".repeat(400), ")".repeat(400))).is_ok());
+                let err = calc(&"1*".repeat(100_000)).unwrap_err();
+                assert_eq!(err.message, TOO_DEEP.as_bytes());
+                let chain = calc_tree(&format!("1{}", "+1".repeat(100_000)));
+                let flat = flatten_infix(chain, &[Kind::Add]);
+                assert_eq!(flat.children().len(), 100_001);
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod tokenize;
 pub use analyze::analyze;
 pub use grammar::REVSET;
 pub use optimize::{function_weight, optimize};
-pub use tokenize::{is_space, Lookup, Tokenizer};
+pub use tokenize::{Lookup, Tokenizer};
 
 use crate::alias::{AliasRules, Aliases};
 use crate::error::{caret_hint, AliasError, ParseError};
@@ -178,5 +178,122 @@ pub fn fold_concat(tree: Tree) -> Result<Tree, ParseError> {
             }
             Ok(Tree::Node(kind, out))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn parsed(expr: &str) -> String {
+        String::from_utf8_lossy(&parse(expr.as_bytes(), None).unwrap().pretty()).into_owned()
+    }
+
+    fn optimized(expr: &str) -> String {
+        let tree = parse(expr.as_bytes(), None).unwrap();
+        let tree = analyze(&fold_concat(tree).unwrap()).unwrap();
+        let tree = optimize(tree.as_ref()).unwrap();
+        String::from_utf8_lossy(&crate::pretty(tree.as_ref())).into_owned()
+    }
+
+    #[test]
+    fn parent_before_range_is_a_parent_post() {
+        assert_eq!(
+            parsed("x^:y"),
+            "(range\n  (parentpost\n    (symbol 'x'))\n  (symbol 'y'))"
+        );
+        assert_eq!(
+            parsed("x^::"),
+            "(dagrangepost\n  (parentpost\n    (symbol 'x')))"
+        );
+    }
+
+    #[test]
+    fn or_operands_are_one_list() {
+        assert_eq!(
+            parsed("a + b | c"),
+            "(or\n  (list\n    (symbol 'a')\n    (symbol 'b')\n    (symbol 'c')))"
+        );
+    }
+
+    #[test]
+    fn lookup_keeps_dashed_names_and_old_style_ranges() {
+        let known = |name: &[u8]| name == b"a-b" || name == b"c-d";
+        let tree = parse(b"a-b", Some(&known)).unwrap();
+        assert_eq!(tree, Tree::symbol("a-b"));
+        let tree = parse(b"a-b:c-d", Some(&known)).unwrap();
+        assert_eq!(
+            tree,
+            Tree::node(Kind::Range, [Tree::symbol("a-b"), Tree::symbol("c-d")])
+        );
+        assert_eq!(parse(b"a-c", Some(&known)).unwrap().kind(), Kind::Minus);
+    }
+
+    #[test]
+    fn errors_render_like_hg() {
+        let err = parse(b"foo bar", None).unwrap_err();
+        assert_eq!(
+            err.render(),
+            b"hg: parse error at 4: invalid token\n(foo bar\n     ^ here)\n".to_vec()
+        );
+        let err = parse(b"'\\x'", None).unwrap_err();
+        assert_eq!(
+            err.render(),
+            b"hg: parse error: invalid \\x escape at position 0\n".to_vec()
+        );
+    }
+
+    #[test]
+    fn optimisations() {
+        assert_eq!(
+            optimized("::a - ::b"),
+            "(func\n  (symbol 'only')\n  (list\n    (symbol 'a')\n    (symbol 'b')))"
+        );
+        assert_eq!(
+            optimized("not public()"),
+            "(func\n  (symbol '_notpublic')\n  None)"
+        );
+        assert_eq!(
+            optimized("a + b + c()"),
+            "(or\n  (list\n    (func\n      (symbol '_list')\n      (string 'a\\x00b'))\n    (func\n      (symbol 'c')\n      None)))"
+        );
+        assert_eq!(
+            optimized("author(x) and y"),
+            "(andsmally\n  (func\n    (symbol 'author')\n    (symbol 'x'))\n  (symbol 'y'))"
+        );
+    }
+
+    #[test]
+    fn aliases_expand_and_report_errors() {
+        let aliases = build_aliases(&[
+            (b"b($1)".to_vec(), b"::$1 - ::default".to_vec()),
+            (b"loop".to_vec(), b"loop".to_vec()),
+            (b"bad".to_vec(), b"f(".to_vec()),
+        ]);
+        let tree = parse(b"b(x)", None).unwrap();
+        let (expanded, warnings) = expand_aliases(&tree, &aliases).unwrap();
+        assert_eq!(expanded, parse(b"::x - ::default", None).unwrap());
+        assert_eq!(
+            warnings,
+            vec![
+                b"warning: bad definition of revset alias \"bad\": at 2: not a prefix: end\n"
+                    .to_vec()
+            ]
+        );
+        let err = expand_aliases(&parse(b"loop", None).unwrap(), &aliases).unwrap_err();
+        assert_eq!(
+            err,
+            AliasError::Parse(ParseError::new(
+                &b"infinite expansion of revset alias \"loop\" detected"[..]
+            ))
+        );
+        let err = expand_aliases(&parse(b"bad", None).unwrap(), &aliases).unwrap_err();
+        assert!(matches!(err, AliasError::BadAlias(_)));
+        let err = expand_aliases(&parse(b"b(1, 2)", None).unwrap(), &aliases).unwrap_err();
+        assert_eq!(
+            err,
+            AliasError::Parse(ParseError::new(&b"invalid number of arguments: 2"[..]))
+        );
     }
 }

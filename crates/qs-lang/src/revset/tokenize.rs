@@ -9,16 +9,12 @@
 use std::collections::VecDeque;
 
 use crate::error::ParseError;
-use crate::escape::unescape;
+use crate::escape::{is_space, unescape};
 use crate::pratt::{Token, TokenSource};
 
 /// Answers whether a name is a known revision symbol (tag, bookmark,
 /// branch, node prefix...).
 pub type Lookup<'a> = &'a dyn Fn(&[u8]) -> bool;
-
-pub fn is_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
-}
 
 fn simple_op(c: u8) -> Option<&'static str> {
     Some(match c {

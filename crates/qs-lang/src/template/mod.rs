@@ -114,3 +114,52 @@ pub fn build_aliases(items: &[(Vec<u8>, Vec<u8>)]) -> Aliases {
 pub fn expand_aliases(tree: &Tree, aliases: &Aliases) -> Result<Tree, AliasError> {
     aliases.expand(tree)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn parsed(tmpl: &str) -> String {
+        String::from_utf8_lossy(&parse(tmpl.as_bytes()).unwrap().pretty()).into_owned()
+    }
+
+    #[test]
+    fn literal_text_and_expressions() {
+        assert_eq!(parsed(""), "(string '')");
+        assert_eq!(parsed("abc"), "(string 'abc')");
+        assert_eq!(
+            parsed("\\{x}"),
+            "(template\n  (string '{')\n  (string 'x}'))"
+        );
+        assert_eq!(
+            parsed("{rev}:{node|short}"),
+            "(template\n  (symbol 'rev')\n  (string ':')\n  (|\n    (symbol 'node')\n    (symbol 'short')))"
+        );
+        assert_eq!(parsed("{'a'}"), "(string 'a')");
+        assert_eq!(
+            parsed("{f(1, 2, 3)}"),
+            "(template\n  (func\n    (symbol 'f')\n    (list\n      (list\n        (integer '1')\n        (integer '2'))\n      (integer '3'))))"
+        );
+    }
+
+    #[test]
+    fn error_hint_shows_newlines_escaped() {
+        let err = parse(b"a\n{x y}").unwrap_err();
+        assert_eq!(err.offset, Some(5));
+        assert_eq!(
+            err.render(),
+            b"hg: parse error at 5: invalid token\n(a\\n{x y}\n       ^ here)\n".to_vec()
+        );
+        let err = parse(b"{x").unwrap_err();
+        assert_eq!(err.message, b"unterminated template expansion");
+    }
+
+    #[test]
+    fn filter_aliases_expand() {
+        let aliases = build_aliases(&[(b"up(s)".to_vec(), b"s|upper".to_vec())]);
+        let tree = parse(b"{rev|up}").unwrap();
+        let expanded = expand_aliases(&tree, &aliases).unwrap();
+        assert_eq!(expanded, parse(b"{rev|upper}").unwrap());
+    }
+}

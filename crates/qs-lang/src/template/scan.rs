@@ -5,9 +5,8 @@
 //! legacy backslash-quoted strings `\"..\"`.
 
 use crate::error::ParseError;
-use crate::escape::unescape;
+use crate::escape::{is_space, unescape};
 use crate::pratt::{self, Token, TokenSource, TokenValue, MAX_DEPTH, TOO_DEEP};
-use crate::revset::is_space;
 use crate::tree::Tree;
 
 use super::grammar::TEMPLATE;
