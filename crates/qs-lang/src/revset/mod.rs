@@ -8,11 +8,13 @@
 //! ("optimized").
 
 mod analyze;
+mod format;
 mod grammar;
 mod optimize;
 mod tokenize;
 
 pub use analyze::analyze;
+pub use format::{format_spec, SpecArg};
 pub use grammar::REVSET;
 pub use optimize::{function_weight, optimize};
 pub use tokenize::{Lookup, Tokenizer};

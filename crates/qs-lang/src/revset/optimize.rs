@@ -144,12 +144,19 @@ fn weigh(tree: Option<&Tree>) -> Result<Weighed, ParseError> {
             (w, Some(pair(op, ta, tb)))
         }
         Kind::Or => {
-            let operands = super::arg_list(child(0));
+            // hg's getlist, keeping the operands that analysis emptied
+            // (`()` becomes None and stays an operand of weight 0)
+            let operands: Vec<Option<&Tree>> = match child(0) {
+                Some(list) if list.kind() == Kind::List => {
+                    list.children().iter().map(Option::as_ref).collect()
+                }
+                other => vec![other],
+            };
             let mut ws = Vec::new();
             let mut ts = Vec::new();
             let mut names: Vec<(f64, Tree)> = Vec::new();
             for operand in operands {
-                let (w, t) = weigh(Some(operand))?;
+                let (w, t) = weigh(operand)?;
                 match t {
                     Some(t @ Tree::Leaf(Kind::String | Kind::Symbol, _)) => {
                         names.push((w, t));

@@ -312,6 +312,14 @@ pub const REVSETS: &[&str] = &[
     "reverse(x) and file(y)",
     "x and outgoing()",
     "x and p1()",
+    // empty groups vanish in analysis but stay operands (regression)
+    "() or a or b",
+    "a or () or b",
+    "f((), x)",
+    "() and x",
+    "x - ()",
+    "not ()",
+    "()::x",
     // aliases
     "h",
     "h and x",
@@ -531,6 +539,12 @@ fn random_from(vocabulary: &[&str], seed: u64, count: usize, max_len: usize) -> 
             let mut out = Vec::new();
             for _ in 0..len {
                 out.extend_from_slice(vocabulary[rng.below(vocabulary.len())].as_bytes());
+                if rng.below(25) == 0 {
+                    // raw bytes: invalid UTF-8, NUL, control characters
+                    const ODD: &[u8] =
+                        &[0xff, 0x80, 0xc3, 0x00, 0x0b, 0x0c, b'\t', b'\n', 0x7f, 0x1f];
+                    out.push(ODD[rng.below(ODD.len())]);
+                }
             }
             out
         })
