@@ -37,6 +37,31 @@ pub enum StoreError {
     /// A node prefix that matches more than one node.
     #[error("ambiguous identifier")]
     AmbiguousPrefix,
+    /// A lock is held by another process (`timed_out`: after waiting).
+    /// The text is hg's abort message without `abort: `.
+    #[error("{desc}: {}", lock_held_reason(locker, *timed_out))]
+    LockHeld {
+        desc: String,
+        locker: String,
+        timed_out: bool,
+    },
+    /// A previous transaction was interrupted: `hg recover` is needed.
+    #[error("abandoned transaction found")]
+    AbandonedTransaction,
+    /// A write this version cannot do (a revlog format it only reads).
+    #[error("{path}: {message}")]
+    UnsupportedWrite { path: PathBuf, message: String },
+}
+
+/// hg's reason for a held lock: `str` repr after a timeout, `bytes` repr
+/// (`b'...'`) when it did not wait.
+fn lock_held_reason(locker: &str, timed_out: bool) -> String {
+    let quoted = crate::lock::python_str_repr(locker);
+    if timed_out {
+        format!("timed out waiting for lock held by {quoted}")
+    } else {
+        format!("lock held by b{quoted}")
+    }
 }
 
 impl StoreError {

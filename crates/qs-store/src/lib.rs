@@ -13,6 +13,8 @@ pub mod bookmarks;
 pub mod changelog;
 pub mod error;
 pub mod filelog;
+pub mod fncache;
+pub mod lock;
 pub mod manifest;
 pub mod mdiff;
 pub mod node;
@@ -21,6 +23,7 @@ pub mod phases;
 pub mod requirements;
 pub mod revlog;
 pub mod tags;
+pub mod transaction;
 
 pub use error::{StoreError, StoreResult};
 pub use node::{Node, NodePrefix, NULL_NODE};

@@ -11,11 +11,15 @@
 //!
 //! API CONTRACT (shared with qs-repo; keep signatures stable).
 
+mod bdiff;
+mod compress;
 mod compression;
+mod deltas;
 mod file;
 mod index;
 mod mmap;
 mod nodemap;
+mod write;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -32,7 +36,11 @@ use file::DataFile;
 use index::Index;
 use nodemap::{NodeMap, PrefixMatch};
 
+pub use bdiff::diff as text_delta;
+pub use compress::{compress as compress_chunk, Compression};
 pub use compression::decompress as decompress_chunk;
+pub use deltas::DeltaConfig;
+pub use write::{encode_index_entry, filelog_text, RevlogKind, RevlogWriter, WriterConfig, MAX_INLINE};
 pub use file::MMAP_THRESHOLD;
 
 /// A revision number: an index into a revlog. `-1` is the null revision.
