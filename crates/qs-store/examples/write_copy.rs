@@ -78,7 +78,8 @@ fn copy(source_root: &Path, dest_root: &Path, pause: Duration) -> StoreResult<()
         &mut |m| eprint!("{m}"),
     )?;
     let vfs = StoreVfs::from_requirements(&dest_dot_hg, &dest);
-    let changelog_len = Revlog::open(&vfs.store_file(b"00changelog.i"), RevlogOptions::default())?.len();
+    let changelog_len =
+        Revlog::open(&vfs.store_file(b"00changelog.i"), RevlogOptions::default())?.len();
     let options = TransactionOptions {
         vfs,
         fncache: dest.has("fncache"),
@@ -88,14 +89,20 @@ fn copy(source_root: &Path, dest_root: &Path, pause: Duration) -> StoreResult<()
     let mut tr = Transaction::begin(&lock, options, Box::new(|m| eprint!("{m}")))?;
     let config = WriterConfig::from_requirements(&dest);
     for radix in filelog_radixes(&source)? {
-        let log = Revlog::open(&encoded(&source, &[&radix[..], b".i"].concat()), RevlogOptions::default())?;
+        let log = Revlog::open(
+            &encoded(&source, &[&radix[..], b".i"].concat()),
+            RevlogOptions::default(),
+        )?;
         copy_revlog(&mut tr, &log, RevlogKind::Filelog, &radix, &config, pause)?;
     }
     for (kind, radix) in [
         (RevlogKind::Manifest, &b"00manifest"[..]),
         (RevlogKind::Changelog, b"00changelog"),
     ] {
-        let log = Revlog::open(&encoded(&source, &[radix, b".i"].concat()), RevlogOptions::default())?;
+        let log = Revlog::open(
+            &encoded(&source, &[radix, b".i"].concat()),
+            RevlogOptions::default(),
+        )?;
         copy_revlog(&mut tr, &log, kind, radix, &config, pause)?;
     }
     copy_phaseroots(&mut tr, &source)?;
@@ -144,7 +151,11 @@ fn main() -> ExitCode {
         [source, dest] => copy(Path::new(source), Path::new(dest), Duration::ZERO),
         [source, dest, pause] => {
             let micros = pause.parse().unwrap_or(0);
-            copy(Path::new(source), Path::new(dest), Duration::from_micros(micros))
+            copy(
+                Path::new(source),
+                Path::new(dest),
+                Duration::from_micros(micros),
+            )
         }
         _ => {
             eprintln!("usage: write_copy SOURCE DEST [PAUSE_MICROS] | write_copy --recover DEST");

@@ -39,7 +39,10 @@ fn readd_and_compare(label: &str, config: &[&str], dag: &str) {
     let original_log = hg_ok(home, &source, &["log", "--debug"]);
     let copied_log = hg_ok(home, &copy, &["log", "--debug"]);
     assert!(original_log.len() > 1000);
-    assert!(original_log == copied_log, "hg log --debug differs ({label})");
+    assert!(
+        original_log == copied_log,
+        "hg log --debug differs ({label})"
+    );
 
     let theirs = revlog_bytes(&source);
     let ours = revlog_bytes(&copy);
@@ -55,7 +58,10 @@ fn readd_and_compare(label: &str, config: &[&str], dag: &str) {
 /// The big file's filelog must have been split; small ones stay inline.
 fn assert_split_and_inline(copy: &Path) {
     let data = copy.join(".hg/store/data");
-    assert!(data.join("renamed/big.txt.d").exists(), "big filelog not split");
+    assert!(
+        data.join("renamed/big.txt.d").exists(),
+        "big filelog not split"
+    );
     assert!(!data.join("meta.txt.d").exists(), "small filelog split");
     assert!(data.join("meta.txt.i").exists());
 }

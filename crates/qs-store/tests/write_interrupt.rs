@@ -140,7 +140,14 @@ fn killed_hg_unbundle_is_rolled_back_by_our_recover() {
     hg_ok(
         home,
         &source,
-        &["bundle", "-q", "--all", "-t", "none-v2", bundle.to_str().unwrap()],
+        &[
+            "bundle",
+            "-q",
+            "--all",
+            "-t",
+            "none-v2",
+            bundle.to_str().unwrap(),
+        ],
     );
     let expected_log = hg_ok(home, &source, &["log", "--debug"]);
     let full = changeset_count(home, &source);

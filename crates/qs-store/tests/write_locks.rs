@@ -128,7 +128,10 @@ fn stale_lock_of_a_killed_hg_is_broken() {
     holder.kill().unwrap();
     holder.wait().unwrap();
     let lock_path = root.join(".hg/store/lock");
-    assert!(read_locker(&lock_path).unwrap().is_some(), "kill -9 left no lock");
+    assert!(
+        read_locker(&lock_path).unwrap().is_some(),
+        "kill -9 left no lock"
+    );
 
     let held = lock::try_acquire(&lock_path, "repository x").expect("stale lock broken");
     assert_eq!(read_locker(&lock_path).unwrap(), Some(lock_text()));
@@ -185,16 +188,27 @@ fn wlock_is_taken_before_the_store_lock() {
     let root = repo_with_change(home);
     let dot_hg = root.join(".hg");
     let wlock = lock::working_lock(&dot_hg, &root, LockWait::default(), &mut |_| {}).unwrap();
-    let store = lock::store_lock(&dot_hg.join("store"), &root, LockWait::default(), &mut |_| {})
-        .unwrap();
+    let store = lock::store_lock(
+        &dot_hg.join("store"),
+        &root,
+        LockWait::default(),
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(
         wlock.description(),
         format!("working directory of {}", root.display())
     );
-    assert_eq!(store.description(), format!("repository {}", root.display()));
+    assert_eq!(
+        store.description(),
+        format!("repository {}", root.display())
+    );
     let out = hg(home, &root, &["debuglocks"]);
     let listing = String::from_utf8_lossy(&out.stdout);
-    assert!(listing.contains("lock:  user") && listing.contains("wlock: user"), "{listing}");
+    assert!(
+        listing.contains("lock:  user") && listing.contains("wlock: user"),
+        "{listing}"
+    );
     drop(store);
     drop(wlock);
     assert!(hg(home, &root, &["debuglocks"]).status.success());

@@ -43,11 +43,7 @@ struct Lines {
     b: Vec<u32>,
 }
 
-fn intern<'t>(
-    text: &'t [u8],
-    starts: &[usize],
-    ids: &mut HashMap<&'t [u8], u32>,
-) -> Vec<u32> {
+fn intern<'t>(text: &'t [u8], starts: &[usize], ids: &mut HashMap<&'t [u8], u32>) -> Vec<u32> {
     starts
         .windows(2)
         .map(|w| {
@@ -303,7 +299,10 @@ mod tests {
     #[test]
     fn one_changed_line_is_one_small_hunk() {
         let delta = round_trip(b"a\nb\nc\n", b"a\nX\nc\n");
-        assert_eq!(delta, [&[0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 2][..], b"X\n"].concat());
+        assert_eq!(
+            delta,
+            [&[0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 2][..], b"X\n"].concat()
+        );
     }
 
     #[test]

@@ -54,10 +54,8 @@ fn try_compress(data: &[u8], engine: Compression) -> Option<Vec<u8>> {
                 return None;
             }
             let level = flate2::Compression::new(level.unwrap_or(6).min(9));
-            let mut encoder = flate2::write::ZlibEncoder::new(
-                Vec::with_capacity(data.len() / 2 + 16),
-                level,
-            );
+            let mut encoder =
+                flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 2 + 16), level);
             encoder.write_all(data).ok()?;
             encoder.finish().ok()?
         }

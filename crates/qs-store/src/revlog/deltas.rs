@@ -601,7 +601,10 @@ impl Search<'_> {
                 chain_base
             };
             let mut depth = None;
-            if self.config.sparse_revlog && as_snapshot && stored_base != self.p1 && stored_base != self.p2
+            if self.config.sparse_revlog
+                && as_snapshot
+                && stored_base != self.p1
+                && stored_base != self.p2
             {
                 if !view.is_snapshot(stored_base) {
                     return Ok(None);

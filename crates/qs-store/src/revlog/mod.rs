@@ -40,8 +40,10 @@ pub use bdiff::diff as text_delta;
 pub use compress::{compress as compress_chunk, Compression};
 pub use compression::decompress as decompress_chunk;
 pub use deltas::DeltaConfig;
-pub use write::{encode_index_entry, filelog_text, RevlogKind, RevlogWriter, WriterConfig, MAX_INLINE};
 pub use file::MMAP_THRESHOLD;
+pub use write::{
+    encode_index_entry, filelog_text, RevlogKind, RevlogWriter, WriterConfig, MAX_INLINE,
+};
 
 /// A revision number: an index into a revlog. `-1` is the null revision.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]

@@ -147,10 +147,7 @@ fn truncate(vfs: &StoreVfs, logical: &[u8], offset: u64) -> StoreResult<()> {
         .create(true)
         .open(&path)
         .map_err(|e| StoreError::io(&path, e))?;
-    let len = file
-        .metadata()
-        .map_err(|e| StoreError::io(&path, e))?
-        .len();
+    let len = file.metadata().map_err(|e| StoreError::io(&path, e))?.len();
     if len < offset {
         return Err(StoreError::corrupt(
             &path,
@@ -312,10 +309,7 @@ mod tests {
         });
         assert_eq!(
             entries,
-            vec![
-                (b"data/a.i".to_vec(), 0),
-                (b"00changelog.d".to_vec(), 123)
-            ]
+            vec![(b"data/a.i".to_vec(), 0), (b"00changelog.d".to_vec(), 123)]
         );
         assert_eq!(reports, vec!["couldn't read journal entry b'bad\\n'!\n"]);
     }

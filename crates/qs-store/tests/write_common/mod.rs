@@ -137,7 +137,9 @@ pub fn make_fixture(home: &Path, root: &Path, config: &[&str], dag: &str) {
         hg_ok(
             home,
             root,
-            &["commit", "-q", "-A", "-m", message, "-u", "test", "-d", "0 0"],
+            &[
+                "commit", "-q", "-A", "-m", message, "-u", "test", "-d", "0 0",
+            ],
         );
     };
     std::fs::write(root.join("big.txt"), big.concat()).unwrap();
