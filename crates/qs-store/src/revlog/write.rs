@@ -26,8 +26,8 @@
 //!   the changelog has no generaldelta flag; delta chains are not stored in
 //!   the changelog.
 //!
-//! One writer per revlog per transaction; new filelog files are registered
-//! in the transaction's fncache.
+//! One writer per revlog per transaction (a second one is refused); new
+//! filelog files are registered in the transaction's fncache.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -201,6 +201,7 @@ impl RevlogWriter {
         radix: &[u8],
         config: &WriterConfig,
     ) -> StoreResult<RevlogWriter> {
+        tr.claim_revlog(radix)?;
         let vfs = tr.vfs().clone();
         let index_logical = with_suffix(radix, b".i");
         let index_path = vfs.store_file(&index_logical);

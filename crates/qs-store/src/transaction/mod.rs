@@ -104,6 +104,8 @@ pub struct Transaction<'lock> {
     report: Report,
     /// The journal entries in order, for abort.
     entries: Vec<(Vec<u8>, u64)>,
+    /// Revlogs a writer was opened for (one writer per revlog).
+    claimed_revlogs: HashSet<Vec<u8>>,
     finished: bool,
 }
 
@@ -178,6 +180,7 @@ impl<'lock> Transaction<'lock> {
             fncache,
             report,
             entries: Vec::new(),
+            claimed_revlogs: HashSet::new(),
             finished: false,
         })
     }
@@ -286,6 +289,19 @@ impl<'lock> Transaction<'lock> {
             path: Vec::new(),
             backup: path.to_vec(),
             cache: false,
+        })
+    }
+
+    /// Records that a writer is open on revlog `radix`; a second writer
+    /// on the same revlog in one transaction would not see the first one's
+    /// pending state, so it is refused.
+    pub fn claim_revlog(&mut self, radix: &[u8]) -> StoreResult<()> {
+        if self.claimed_revlogs.insert(radix.to_vec()) {
+            return Ok(());
+        }
+        Err(StoreError::UnsupportedWrite {
+            path: self.options.vfs.store_file(radix),
+            message: "revlog opened twice for writing in one transaction".into(),
         })
     }
 
