@@ -106,3 +106,59 @@ fn requires_qs_hg() {
     // The suite must not pass silently without the reference hg.
     let _ = hg_binary();
 }
+
+/// Appending to revlogs hg wrote (inline, split, a non-empty changelog
+/// whose new entries are delayed), then hg appending to ours.
+#[test]
+fn append_to_history_hg_wrote_then_hg_appends_to_ours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    let source = home.join("source");
+    make_fixture(home, &source, &[], DAG);
+    // The first 40 changesets are linear: a clone of them numbers every
+    // revision as the source does.
+    hg_ok(
+        home,
+        home,
+        &["clone", "-q", "-U", "-r", "39", "source", "copy"],
+    );
+    let copy = home.join("copy");
+    let out = run_copy_tool(&[&source, &copy]);
+    assert!(
+        out.status.success(),
+        "write_copy failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_verifies(home, &copy);
+    assert!(
+        hg_ok(home, &source, &["log", "--debug"]) == hg_ok(home, &copy, &["log", "--debug"]),
+        "hg log --debug differs after appending"
+    );
+    let undo = std::fs::read(copy.join(".hg/store/undo")).unwrap();
+    let undo = String::from_utf8_lossy(&undo);
+    assert!(undo.contains("00changelog.i\0"), "{undo}");
+    assert!(
+        !undo.contains("00changelog.i\x000\n"),
+        "changelog offset lost: {undo}"
+    );
+
+    hg_ok(home, &copy, &["update", "-q", "tip"]);
+    std::fs::write(copy.join("renamed/big.txt"), "replaced by hg\n").unwrap();
+    std::fs::write(copy.join("hg-new-file"), "new\n").unwrap();
+    hg_ok(
+        home,
+        &copy,
+        &[
+            "commit",
+            "-q",
+            "-A",
+            "-m",
+            "hg on top",
+            "-u",
+            "t",
+            "-d",
+            "0 0",
+        ],
+    );
+    assert_verifies(home, &copy);
+}
