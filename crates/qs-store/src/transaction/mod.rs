@@ -404,6 +404,9 @@ impl<'lock> Transaction<'lock> {
             }
         }
         self.write_undo()?;
+        // The journal is now `undo`: the changes are permanent, a later
+        // failure must not roll them back.
+        self.finished = true;
         vfs.remove_if_exists(Location::Store, JOURNAL_BACKUPS)?;
         vfs.remove_if_exists(Location::Store, JOURNAL)?;
         for entry in &self.backups {
@@ -413,7 +416,6 @@ impl<'lock> Transaction<'lock> {
                 }
             }
         }
-        self.finished = true;
         Ok(())
     }
 
