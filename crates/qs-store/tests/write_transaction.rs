@@ -218,6 +218,7 @@ fn changelog_entries_are_hidden_until_commit() {
         let mut cl =
             RevlogWriter::open(&mut tr, RevlogKind::Changelog, b"00changelog", &config()).unwrap();
         let base = cl.len() as i32;
+        assert_eq!(base, 4 * round);
         for r in 0..3 {
             let text = format!("changeset {round} {r}\n");
             cl.add(
@@ -233,10 +234,30 @@ fn changelog_entries_are_hidden_until_commit() {
             .unwrap()
             .len();
         assert_eq!(visible, base as usize, "entries visible before commit");
+        // Hooks see the pending state in `00changelog.i.a`.
+        assert!(cl.write_pending(&mut tr).unwrap());
+        cl.add(
+            &mut tr,
+            format!("after pending {round}\n").as_bytes(),
+            Revision(base + 2),
+            NULL_REVISION,
+            Revision(base + 3),
+        )
+        .unwrap();
+        let pending = Revlog::open(
+            &vfs.store_file(b"00changelog.i.a"),
+            RevlogOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(pending.len(), base as usize + 4);
+        let visible = Revlog::open(&vfs.store_file(b"00changelog.i"), RevlogOptions::default())
+            .unwrap()
+            .len();
+        assert_eq!(visible, base as usize);
         tr.commit().unwrap();
         let revlog =
             Revlog::open(&vfs.store_file(b"00changelog.i"), RevlogOptions::default()).unwrap();
-        assert_eq!(revlog.len(), base as usize + 3);
+        assert_eq!(revlog.len(), base as usize + 4);
         assert!(!revlog.is_inline() && !revlog.is_generaldelta());
         assert!(!vfs.store_file(b"00changelog.i.a").exists());
     }

@@ -315,6 +315,45 @@ impl RevlogWriter {
         Ok(())
     }
 
+    /// hg's `write_pending` (changelog only): makes the pending state
+    /// readable by hooks as `00changelog.i.a` (hg reads it when
+    /// `HG_PENDING` names the repository): the index so far plus the
+    /// delayed entries. From then on entries go to that file, which
+    /// replaces the index at commit. Returns whether anything is pending.
+    pub fn write_pending(&mut self, tr: &mut Transaction<'_>) -> StoreResult<bool> {
+        if self.kind != RevlogKind::Changelog {
+            return Ok(false);
+        }
+        if !self.delayed {
+            // Already diverted: the `.a` file holds everything.
+            return Ok(true);
+        }
+        let pending = with_suffix(&self.radix, b".i.a");
+        let pending_path = self.vfs.store_file(&pending);
+        let current_path = self.vfs.store_file(&self.index_file);
+        tr.register_tmp(Location::Store, &pending)?;
+        let mut content = match std::fs::read(&current_path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(StoreError::io(&current_path, e)),
+        };
+        let delayed = tr.take_delayed(&self.index_file);
+        let any_pending = !delayed.is_empty();
+        content.extend_from_slice(&delayed);
+        std::fs::write(&pending_path, &content).map_err(|e| StoreError::io(&pending_path, e))?;
+        tr.add_finalize(
+            "000-cl",
+            Finalize::Rename {
+                from: pending.clone(),
+                to: self.index_file.clone(),
+            },
+        );
+        self.writers.clear();
+        self.delayed = false;
+        self.index_file = pending;
+        Ok(any_pending)
+    }
+
     /// Number of revisions, including those added.
     pub fn len(&self) -> usize {
         self.entries.len()

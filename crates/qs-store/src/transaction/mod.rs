@@ -325,6 +325,12 @@ impl<'lock> Transaction<'lock> {
             .extend_from_slice(bytes);
     }
 
+    /// Takes the bytes queued for `path` (they will not be appended at
+    /// commit any more).
+    pub fn take_delayed(&mut self, path: &[u8]) -> Vec<u8> {
+        self.delayed.remove(path).unwrap_or_default()
+    }
+
     /// Moves the bytes queued for `from` to `to` (the delayed file was
     /// renamed in between).
     pub fn move_delayed(&mut self, from: &[u8], to: &[u8]) {
