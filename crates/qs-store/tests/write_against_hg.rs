@@ -142,6 +142,17 @@ fn append_to_history_hg_wrote_then_hg_appends_to_ours() {
         "changelog offset lost: {undo}"
     );
 
+    // hg's rollback understands our undo files.
+    let out = hg(home, &copy, &["rollback", "--config", "ui.rollback=true"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "repository tip rolled back to revision 39 (undo copy)\n"
+    );
+    assert_eq!(hg_ok(home, &copy, &["log", "-T", "x"]).len(), 40);
+    assert_verifies(home, &copy);
+    assert!(run_copy_tool(&[&source, &copy]).status.success());
+    assert_verifies(home, &copy);
+
     hg_ok(home, &copy, &["update", "-q", "tip"]);
     std::fs::write(copy.join("renamed/big.txt"), "replaced by hg\n").unwrap();
     std::fs::write(copy.join("hg-new-file"), "new\n").unwrap();
