@@ -353,3 +353,67 @@ proptest! {
         }
     }
 }
+
+/// An inline changelog (written by old hg versions) is split before the
+/// first delayed write; a rollback restores it.
+#[test]
+fn legacy_inline_changelog_is_split_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (vfs, lock) = setup(tmp.path());
+    let mut inline = Vec::new();
+    let mut offset = 0u64;
+    let mut nodes = vec![qs_store::NULL_NODE];
+    for r in 0..3i32 {
+        let text = format!("old changeset {r}\n").into_bytes();
+        let p1 = Revision(r - 1);
+        let node = qs_store::revlog::revision_hash(&nodes[r as usize], &qs_store::NULL_NODE, &text);
+        nodes.push(node);
+        let chunk = [&b"u"[..], &text].concat();
+        let entry = IndexEntry {
+            offset,
+            flags: 0,
+            compressed_len: chunk.len() as u32,
+            uncompressed_len: text.len() as i32,
+            base_rev: Revision(r),
+            link_rev: Revision(r),
+            p1,
+            p2: NULL_REVISION,
+            node,
+        };
+        inline.extend_from_slice(&encode_index_entry(&entry, (r == 0).then_some(1 | 1 << 16)));
+        inline.extend_from_slice(&chunk);
+        offset += chunk.len() as u64;
+    }
+    let index = vfs.store_file(b"00changelog.i");
+    std::fs::write(&index, &inline).unwrap();
+
+    for commit in [false, true] {
+        let mut tr = Transaction::begin(&lock, options(&vfs), Box::new(|_| {})).unwrap();
+        let mut cl =
+            RevlogWriter::open(&mut tr, RevlogKind::Changelog, b"00changelog", &config()).unwrap();
+        assert!(!cl.is_inline());
+        cl.add(
+            &mut tr,
+            b"new changeset\n",
+            Revision(2),
+            NULL_REVISION,
+            Revision(3),
+        )
+        .unwrap();
+        drop(cl);
+        if commit {
+            tr.commit().unwrap();
+        } else {
+            drop(tr);
+            assert_eq!(std::fs::read(&index).unwrap(), inline);
+            assert!(!vfs.store_file(b"00changelog.d").exists());
+        }
+    }
+    let revlog = Revlog::open(&index, RevlogOptions::default()).unwrap();
+    assert!(!revlog.is_inline());
+    assert_eq!(revlog.len(), 4);
+    for r in 0..4 {
+        revlog.data(Revision(r)).unwrap();
+    }
+    assert!(!vfs.store_file(b"00changelog.i.s").exists());
+}
