@@ -26,6 +26,7 @@ pub mod debug;
 pub mod disk;
 pub mod entry;
 pub mod error;
+pub mod fsstat;
 pub mod ignore;
 pub mod map;
 pub mod matchbuild;

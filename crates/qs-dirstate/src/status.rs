@@ -200,6 +200,7 @@ impl Walker<'_> {
         }
         let mut found = Vec::new();
         let mut subdirs = Vec::new();
+        let handle = crate::fsstat::DirHandle::open(&os_path(self.root, dir)).ok();
         for name in names {
             if let VisitChildren::Set(set) = &visit {
                 if !set.contains(&name) {
@@ -207,22 +208,28 @@ impl Walker<'_> {
                 }
             }
             let path = join(dir, &name);
-            let Ok(meta) = std::fs::symlink_metadata(os_path(self.root, &path)) else {
+            let stat = match &handle {
+                Some(handle) => handle.lstat(&name),
+                None => {
+                    std::fs::symlink_metadata(os_path(self.root, &path)).map(|m| FileStat::of(&m))
+                }
+            };
+            let Ok(stat) = stat else {
                 continue;
             };
             let tracked = self.map.contains(&path);
             let matches = || self.matcher.always() || self.matcher.matches(&path);
-            let kind = meta.file_type();
-            if kind.is_dir() {
+            let kind = stat.mode & 0o170_000;
+            if kind == 0o040_000 {
                 if !self.skip(&path) {
                     subdirs.push(path.clone());
                 }
                 if tracked && matches() {
                     found.push((path, None));
                 }
-            } else if kind.is_file() || kind.is_symlink() {
+            } else if kind == 0o100_000 || kind == 0o120_000 {
                 if (tracked && matches()) || (!tracked && matches() && !self.skip(&path)) {
-                    found.push((path, Some(FileStat::of(&meta))));
+                    found.push((path, Some(stat)));
                 }
             } else if tracked && matches() {
                 found.push((path, None));
