@@ -12,6 +12,7 @@ pub mod error;
 pub mod names;
 pub mod repo;
 pub mod revspec;
+pub mod status;
 pub mod tags_cache;
 pub mod util;
 pub mod verify;

@@ -25,6 +25,7 @@ pub mod manifest;
 pub mod parents;
 pub mod paths;
 pub mod root;
+pub mod status;
 pub mod tags;
 pub mod verify;
 pub mod version;
@@ -93,6 +94,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &parents::COMMAND,
     &paths::COMMAND,
     &root::COMMAND,
+    &status::COMMAND,
     &tags::COMMAND,
     &verify::COMMAND,
     &version::COMMAND,

@@ -1,0 +1,274 @@
+//! `qs status`: show changed files in the working directory, as hg
+//! prints them (`M a`, `A b`, ... in the order `MAR!?IC`), with the
+//! state filters, `-n`, `-0`, `-C`, patterns, `-I`/`-X` and hg's rules
+//! for relative paths.
+
+use qs_repo::status::{Status, StatusRequest};
+
+use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
+use crate::error::{CliError, CliResult};
+use crate::opts::OptSpec;
+use crate::paths::RelativePaths;
+
+pub const COMMAND: CommandDef = CommandDef {
+    name: "status",
+    aliases: &["st"],
+    synopsis: "status [OPTION]... [FILE]...",
+    summary: "show changed files in the working directory",
+    options: &[
+        OptSpec::flag(Some('A'), "all", "show status of all files"),
+        OptSpec::flag(Some('m'), "modified", "show only modified files"),
+        OptSpec::flag(Some('a'), "added", "show only added files"),
+        OptSpec::flag(Some('r'), "removed", "show only removed files"),
+        OptSpec::flag(Some('d'), "deleted", "show only missing files"),
+        OptSpec::flag(Some('c'), "clean", "show only files without changes"),
+        OptSpec::flag(
+            Some('u'),
+            "unknown",
+            "show only unknown (not tracked) files",
+        ),
+        OptSpec::flag(Some('i'), "ignored", "show only ignored files"),
+        OptSpec::flag(Some('n'), "no-status", "hide status prefix"),
+        OptSpec::value(
+            Some('t'),
+            "terse",
+            "TERSE",
+            "show the terse output (EXPERIMENTAL)",
+        ),
+        OptSpec::flag(
+            Some('C'),
+            "copies",
+            "show source of copied files (DEFAULT: ui.statuscopies)",
+        ),
+        OptSpec::flag(
+            Some('0'),
+            "print0",
+            "end filenames with NUL, for use with xargs",
+        ),
+        OptSpec::list(None, "rev", "REV", "show difference from revision"),
+        OptSpec::value(
+            None,
+            "change",
+            "REV",
+            "list the changed files of a revision",
+        ),
+        OptSpec::list(
+            Some('I'),
+            "include",
+            "PATTERN",
+            "include names matching the given patterns",
+        ),
+        OptSpec::list(
+            Some('X'),
+            "exclude",
+            "PATTERN",
+            "exclude names matching the given patterns",
+        ),
+        OptSpec::flag(Some('S'), "subrepos", "recurse into subrepositories"),
+        TEMPLATE_OPT,
+    ],
+    max_args: None,
+    paged: true,
+    repo: RepoNeed::Required,
+    run,
+};
+
+/// The states in hg's output order, with their letter and label.
+const STATES: [(&str, u8, &str); 7] = [
+    ("modified", b'M', "status.modified"),
+    ("added", b'A', "status.added"),
+    ("removed", b'R', "status.removed"),
+    ("deleted", b'!', "status.deleted"),
+    ("unknown", b'?', "status.unknown"),
+    ("ignored", b'I', "status.ignored"),
+    ("clean", b'C', "status.clean"),
+];
+
+fn list<'s>(status: &'s Status, state: &str) -> &'s [Vec<u8>] {
+    match state {
+        "modified" => &status.modified,
+        "added" => &status.added,
+        "removed" => &status.removed,
+        "deleted" => &status.deleted,
+        "unknown" => &status.unknown,
+        "ignored" => &status.ignored,
+        _ => &status.clean,
+    }
+}
+
+/// hg's `parsebool` on a config value (`None` when not a boolean).
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "yes" | "true" | "on" | "always" => Some(true),
+        "0" | "no" | "false" | "off" | "never" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether paths are shown relative to the current directory (hg's
+/// `getuipathfn`): `forced` wins, then `ui.relative-paths` (`legacy`, the
+/// default, means `legacy`).
+fn relative_paths(inv: &Invocation<'_, '_>, legacy: bool, forced: Option<bool>) -> CliResult<bool> {
+    if let Some(forced) = forced {
+        return Ok(forced);
+    }
+    let value = inv
+        .config
+        .get_str("ui", "relative-paths")
+        .unwrap_or_else(|| "legacy".to_string());
+    if value == "legacy" {
+        return Ok(legacy);
+    }
+    parse_bool(&value)
+        .ok_or_else(|| CliError::abort(format!("ui.relative-paths is not a boolean ('{value}')")))
+}
+
+/// Which states to show, from the flags (hg's defaults: `MAR!?`, or
+/// `MAR!` with `-q`).
+fn shown_states(inv: &Invocation<'_, '_>) -> Vec<&'static str> {
+    let quiet = inv.ui.quiet();
+    let mut show: Vec<&'static str> = STATES
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| inv.opts.flag(name))
+        .collect();
+    if inv.opts.flag("all") {
+        if quiet {
+            show.extend(["modified", "added", "removed", "deleted", "clean"]);
+        } else {
+            show.extend(STATES.iter().map(|(name, _, _)| *name));
+        }
+    }
+    if show.is_empty() {
+        let count = if quiet { 4 } else { 5 };
+        show.extend(STATES.iter().take(count).map(|(name, _, _)| *name));
+    }
+    show
+}
+
+/// The `ui.ignore` and `ui.ignore.*` files, `~` and variables expanded.
+fn extra_ignore_files(inv: &Invocation<'_, '_>) -> Vec<Vec<u8>> {
+    inv.config
+        .section(b"ui")
+        .iter()
+        .filter(|item| item.name == b"ignore" || item.name.starts_with(b"ignore."))
+        .map(|item| {
+            inv.config_env
+                .expand(&String::from_utf8_lossy(&item.value))
+                .into_bytes()
+        })
+        .collect()
+}
+
+/// A boolean config value (false when unset), with hg's complaint when
+/// it is not a boolean.
+fn config_bool(inv: &Invocation<'_, '_>, section: &str, name: &str) -> CliResult<bool> {
+    inv.config
+        .get_bool(section, name, false)
+        .map_err(|e| CliError::abort(e.to_string()))
+}
+
+fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
+    unsupported_options(inv, &["terse", "rev", "change", "subrepos", "template"])?;
+    let repo = require(&inv.repo)?;
+    let root = repo.root().to_path_buf();
+    let cwd = {
+        use std::os::unix::ffi::OsStrExt;
+        match inv.cwd.strip_prefix(&root) {
+            Ok(rel) => {
+                let parts: Vec<&[u8]> =
+                    rel.components().map(|c| c.as_os_str().as_bytes()).collect();
+                parts.join(&b'/')
+            }
+            Err(_) => Vec::new(),
+        }
+    };
+    let show = shown_states(inv);
+    let patterns: Vec<Vec<u8>> = inv
+        .opts
+        .positionals
+        .iter()
+        .map(|a| crate::context::arg_bytes(a))
+        .collect();
+    let to_bytes =
+        |v: &[String]| -> Vec<Vec<u8>> { v.iter().map(|a| crate::context::arg_bytes(a)).collect() };
+    let request = StatusRequest {
+        patterns: patterns.clone(),
+        include: to_bytes(inv.opts.list("include")),
+        exclude: to_bytes(inv.opts.list("exclude")),
+        cwd,
+        ignore_files: extra_ignore_files(inv),
+        list_clean: show.contains(&"clean"),
+        list_unknown: show.contains(&"unknown"),
+        list_ignored: show.contains(&"ignored"),
+    };
+    let forced = match inv.config.get_str("commands", "status.relative") {
+        Some(_) => Some(config_bool(inv, "commands", "status.relative")?),
+        None => None,
+    };
+    let relative = relative_paths(inv, !patterns.is_empty(), forced)?;
+    let bad_relative = relative_paths(inv, true, None)?;
+    let copies_config = config_bool(inv, "ui", "statuscopies")?;
+    let show_copies = (inv.opts.flag("copies") || copies_config || inv.opts.flag("all"))
+        && !inv.opts.flag("no-status");
+
+    let status = qs_repo::status::status(repo, &request)?;
+
+    let shown = RelativePaths::new(&root, &inv.cwd);
+    let display = |path: &[u8], rel: bool| -> Vec<u8> {
+        if rel {
+            shown.show(path)
+        } else {
+            path.to_vec()
+        }
+    };
+    for warning in &status.warnings {
+        inv.ui.warn(&String::from_utf8_lossy(warning))?;
+    }
+    for (path, message) in &status.bad {
+        let shown_path = display(path, bad_relative);
+        inv.ui.warn(&format!(
+            "{}: {message}\n",
+            String::from_utf8_lossy(&shown_path)
+        ))?;
+    }
+    let end = if inv.opts.flag("print0") {
+        b'\0'
+    } else {
+        b'\n'
+    };
+    let show_char = !inv.opts.flag("no-status");
+    for (state, letter, label) in STATES {
+        if !show.contains(&state) {
+            continue;
+        }
+        for path in list(&status, state) {
+            if show_char {
+                inv.ui.write_labeled(&[letter, b' '], label)?;
+            }
+            let mut line = display(path, relative);
+            if end == b'\0' {
+                line.push(end);
+                inv.ui.write_labeled(&line, label)?;
+            } else {
+                inv.ui.write_labeled(&line, label)?;
+                inv.ui.write(&[end])?;
+            }
+            if !show_copies {
+                continue;
+            }
+            if let Some((_, source)) = status.copies.iter().find(|(dest, _)| dest == path) {
+                let mut copy_line = b"  ".to_vec();
+                copy_line.extend_from_slice(&display(source, relative));
+                if end == b'\0' {
+                    copy_line.push(end);
+                    inv.ui.write_labeled(&copy_line, "status.copied")?;
+                } else {
+                    inv.ui.write_labeled(&copy_line, "status.copied")?;
+                    inv.ui.write(&[end])?;
+                }
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,202 @@
+//! The working-directory status operation (hg's `repo.status()` between
+//! the first parent and the working directory): read the dirstate, build
+//! the file matcher and the ignore matcher, run the `qs-dirstate` walk,
+//! then settle the files the walk could not decide from metadata by
+//! comparing their content and flags with the parent's manifest.
+//!
+//! Read-only: clean mtimes are not recorded back into the dirstate.
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use qs_dirstate::matchbuild::{build_matcher, PatternContext, Warnings};
+use qs_dirstate::pattern::PatternKind;
+use qs_dirstate::status::{StatusOptions, UnsureFile};
+use qs_dirstate::{DirstateError, DirstateMap, Matcher};
+use qs_store::Node;
+use rayon::prelude::*;
+
+use crate::error::{RepoError, RepoResult};
+use crate::repo::Repo;
+
+/// What to compare and list.
+#[derive(Debug, Clone, Default)]
+pub struct StatusRequest {
+    /// File patterns as given on the command line (relative to `cwd`;
+    /// kind `relpath:` when unprefixed). Empty means every file.
+    pub patterns: Vec<Vec<u8>>,
+    /// `-I` patterns.
+    pub include: Vec<Vec<u8>>,
+    /// `-X` patterns.
+    pub exclude: Vec<Vec<u8>>,
+    /// The current directory relative to the root (`""` at the root).
+    pub cwd: Vec<u8>,
+    /// Extra ignore files (the `ui.ignore*` values, `~` already expanded).
+    pub ignore_files: Vec<Vec<u8>>,
+    /// List clean files.
+    pub list_clean: bool,
+    /// List unknown files.
+    pub list_unknown: bool,
+    /// List ignored files.
+    pub list_ignored: bool,
+}
+
+/// The working directory's status; every list is sorted bytewise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    pub modified: Vec<Vec<u8>>,
+    pub added: Vec<Vec<u8>>,
+    pub removed: Vec<Vec<u8>>,
+    pub deleted: Vec<Vec<u8>>,
+    pub unknown: Vec<Vec<u8>>,
+    pub ignored: Vec<Vec<u8>>,
+    pub clean: Vec<Vec<u8>>,
+    /// Explicitly named paths hg reports as bad, with the message hg
+    /// prints after `path: ` (e.g. `No such file or directory`).
+    pub bad: Vec<(Vec<u8>, String)>,
+    /// Copy sources recorded in the dirstate for listed added or modified
+    /// files (destination, source), when the source is in the parent.
+    pub copies: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Warnings hg would print while reading patterns and ignore files
+    /// (each ends with a newline).
+    pub warnings: Vec<Vec<u8>>,
+}
+
+fn dirstate_error(e: DirstateError) -> RepoError {
+    RepoError::Message(e.to_string())
+}
+
+fn os_path(root: &Path, rel: &[u8]) -> PathBuf {
+    root.join(std::ffi::OsStr::from_bytes(rel))
+}
+
+fn read_pattern_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
+}
+
+/// Reads the working directory's dirstate.
+pub fn read_dirstate(repo: &Repo) -> RepoResult<DirstateMap> {
+    let v2 = repo.requirements().has("dirstate-v2");
+    qs_dirstate::disk::read(repo.dot_hg(), v2)
+        .map(|d| d.map)
+        .map_err(dirstate_error)
+}
+
+/// Builds the matcher for a request's patterns, `-I` and `-X`.
+fn file_matcher(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> RepoResult<Matcher> {
+    let ctx = PatternContext {
+        root: repo.root().as_os_str().as_bytes(),
+        cwd: &req.cwd,
+        read: &read_pattern_file,
+    };
+    build_matcher(
+        &ctx,
+        &req.patterns,
+        &req.include,
+        &req.exclude,
+        PatternKind::RelPath,
+        warnings,
+    )
+    .map_err(dirstate_error)
+}
+
+/// Builds the ignore matcher from `.hgignore` and the extra files.
+fn ignore_matcher(repo: &Repo, extra: &[Vec<u8>], warnings: &mut Warnings) -> RepoResult<Matcher> {
+    let files = qs_dirstate::ignore::ignore_files(repo.root(), extra);
+    qs_dirstate::ignore::ignore_matcher(repo.root(), &files, &read_pattern_file, warnings)
+        .map_err(dirstate_error)
+}
+
+/// Runs status between the working directory's first parent and the
+/// working directory.
+pub fn status(repo: &Repo, req: &StatusRequest) -> RepoResult<Status> {
+    let map = read_dirstate(repo)?;
+    let mut warnings = Warnings::new();
+    let matcher = file_matcher(repo, req, &mut warnings)?;
+    let ignore = ignore_matcher(repo, &req.ignore_files, &mut warnings)?;
+    let options = StatusOptions {
+        list_clean: req.list_clean,
+        list_unknown: req.list_unknown,
+        list_ignored: req.list_ignored,
+        check_exec: true,
+        mtime_boundary: qs_dirstate::timestamp::filesystem_now(repo.dot_hg()).ok(),
+    };
+    let walked = qs_dirstate::status::status(repo.root(), &map, &matcher, &ignore, options);
+    let mut out = Status {
+        modified: walked.modified,
+        added: walked.added,
+        removed: walked.removed,
+        deleted: walked.deleted,
+        unknown: walked.unknown,
+        ignored: walked.ignored,
+        clean: walked.clean,
+        bad: walked.bad,
+        copies: Vec::new(),
+        warnings,
+    };
+    if !walked.unsure.is_empty() || map.copies_len() > 0 {
+        let manifest = repo.manifest_of(repo.working_parent()?)?;
+        let verdicts = settle_unsure(repo, &manifest, &walked.unsure)?;
+        for (file, modified) in walked.unsure.iter().zip(verdicts) {
+            if modified {
+                out.modified.push(file.path.clone());
+            } else if req.list_clean {
+                out.clean.push(file.path.clone());
+            }
+        }
+        out.modified.sort_unstable();
+        out.clean.sort_unstable();
+        for path in out.added.iter().chain(&out.modified) {
+            if let Some(source) = map.copy_source(path) {
+                if manifest.get(source).is_some() {
+                    out.copies.push((path.clone(), source.to_vec()));
+                }
+            }
+        }
+        out.copies.sort_unstable();
+    }
+    Ok(out)
+}
+
+/// For each unsure file, whether its content or flags differ from the
+/// parent manifest (in parallel).
+fn settle_unsure(
+    repo: &Repo,
+    manifest: &qs_store::manifest::Manifest,
+    unsure: &[UnsureFile],
+) -> RepoResult<Vec<bool>> {
+    unsure
+        .par_iter()
+        .map(|file| match manifest.get(&file.path) {
+            None => Ok(true),
+            Some((node, flags)) => differs(repo, &file.path, &node, flags),
+        })
+        .collect()
+}
+
+/// Whether the working copy of `path` differs from the file revision
+/// `node` with manifest `flags`.
+fn differs(repo: &Repo, path: &[u8], node: &Node, flags: &[u8]) -> RepoResult<bool> {
+    use std::os::unix::fs::PermissionsExt;
+    let full = os_path(repo.root(), path);
+    let Ok(meta) = std::fs::symlink_metadata(&full) else {
+        return Ok(true);
+    };
+    let is_link = meta.file_type().is_symlink();
+    let is_exec = !is_link && meta.permissions().mode() & 0o100 != 0;
+    if is_link != (flags == b"l") || is_exec != (flags == b"x") {
+        return Ok(true);
+    }
+    let actual = if is_link {
+        match std::fs::read_link(&full) {
+            Ok(target) => target.as_os_str().as_bytes().to_vec(),
+            Err(_) => return Ok(true),
+        }
+    } else {
+        match std::fs::read(&full) {
+            Ok(bytes) => bytes,
+            Err(_) => return Ok(true),
+        }
+    };
+    Ok(actual != repo.file_content(path, node)?)
+}
