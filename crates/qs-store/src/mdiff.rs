@@ -333,17 +333,22 @@ impl<'a> Patch<'a> {
 /// Folds a chain of patches (each applying to the previous one's output)
 /// into a single patch against the first one's source, by balanced pairwise
 /// combination: O(total hunks × log(chain length)).
+/// Long chains combine the pairs of each round in parallel.
 pub fn fold<'a>(mut patches: Vec<Patch<'a>>) -> Patch<'a> {
+    use rayon::prelude::*;
+    /// Below this many patches a round is not worth spreading over threads.
+    const PARALLEL_ROUND: usize = 16;
     while patches.len() > 1 {
-        let mut next = Vec::with_capacity(patches.len().div_ceil(2));
-        let mut iter = patches.into_iter();
-        while let Some(first) = iter.next() {
-            match iter.next() {
-                Some(second) => next.push(first.combine(&second)),
-                None => next.push(first),
-            }
-        }
-        patches = next;
+        let combine_pair = |pair: &[Patch<'a>]| match pair {
+            [first, second] => first.combine(second),
+            [only] => only.clone(),
+            _ => Patch::default(),
+        };
+        patches = if patches.len() >= PARALLEL_ROUND {
+            patches.par_chunks(2).map(combine_pair).collect()
+        } else {
+            patches.chunks(2).map(combine_pair).collect()
+        };
     }
     patches.pop().unwrap_or_default()
 }

@@ -650,25 +650,48 @@ impl Revlog {
             raw_chunks.push(self.raw_chunk(d, &e)?);
             caps.push((d, cap));
         }
-        let mut decompressed = Vec::with_capacity(deltas.len());
-        for (raw, &(d, cap)) in raw_chunks.iter().zip(&caps) {
-            decompressed.push(
-                compression::decompress(raw, cap)
-                    .map_err(|m| self.corrupt(format!("revision {d}: {m}")))?,
-            );
-        }
-        let mut patches = Vec::with_capacity(deltas.len());
-        for (delta, &(d, _)) in decompressed.iter().zip(&caps) {
-            patches.push(
-                Patch::parse(delta)
-                    .map_err(|e| self.corrupt(format!("revision {d}: bad delta: {e}")))?,
-            );
-        }
+        // Long chains (hundreds of deltas in sparse revlogs) are
+        // decompressed and parsed in parallel.
+        let (raw_chunks, caps) = (&raw_chunks, &caps);
+        let decompress = |i: usize| {
+            let (d, cap) = caps[i];
+            compression::decompress(&raw_chunks[i], cap)
+                .map_err(|m| self.corrupt(format!("revision {d}: {m}")))
+        };
+        let decompressed: Vec<_> = if deltas.len() >= PARALLEL_CHAIN {
+            use rayon::prelude::*;
+            (0..deltas.len())
+                .into_par_iter()
+                .map(decompress)
+                .collect::<StoreResult<_>>()?
+        } else {
+            (0..deltas.len())
+                .map(decompress)
+                .collect::<StoreResult<_>>()?
+        };
+        let decompressed = &decompressed;
+        let parse = |i: usize| {
+            let d = caps[i].0;
+            Patch::parse(&decompressed[i])
+                .map_err(|e| self.corrupt(format!("revision {d}: bad delta: {e}")))
+        };
+        let patches: Vec<Patch<'_>> = if deltas.len() >= PARALLEL_CHAIN {
+            use rayon::prelude::*;
+            (0..deltas.len())
+                .into_par_iter()
+                .map(parse)
+                .collect::<StoreResult<_>>()?
+        } else {
+            (0..deltas.len()).map(parse).collect::<StoreResult<_>>()?
+        };
         mdiff::fold(patches)
             .apply_expecting(&base, expected_len)
             .map_err(|e| self.corrupt(format!("revision {rev}: bad delta chain: {e}")))
     }
 }
+
+/// Delta chains at least this long are rebuilt with several threads.
+const PARALLEL_CHAIN: usize = 32;
 
 // `Revlog` is shared across threads (rayon, the command server).
 const _: () = {
