@@ -57,9 +57,6 @@ pub struct Status {
     /// Copy sources recorded in the dirstate for listed added or modified
     /// files (destination, source), when the source is in the parent.
     pub copies: Vec<(Vec<u8>, Vec<u8>)>,
-    /// Warnings hg would print while reading patterns and ignore files
-    /// (each ends with a newline).
-    pub warnings: Vec<Vec<u8>>,
 }
 
 fn dirstate_error(e: DirstateError) -> RepoError {
@@ -108,12 +105,13 @@ fn ignore_matcher(repo: &Repo, extra: &[Vec<u8>], warnings: &mut Warnings) -> Re
 }
 
 /// Runs status between the working directory's first parent and the
-/// working directory.
-pub fn status(repo: &Repo, req: &StatusRequest) -> RepoResult<Status> {
+/// working directory. Warnings hg would print while reading patterns and
+/// ignore files (each ending with a newline) are appended to `warnings`,
+/// also when an error follows.
+pub fn status(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> RepoResult<Status> {
     let map = read_dirstate(repo)?;
-    let mut warnings = Warnings::new();
-    let matcher = file_matcher(repo, req, &mut warnings)?;
-    let ignore = ignore_matcher(repo, &req.ignore_files, &mut warnings)?;
+    let matcher = file_matcher(repo, req, warnings)?;
+    let ignore = ignore_matcher(repo, &req.ignore_files, warnings)?;
     let options = StatusOptions {
         list_clean: req.list_clean,
         list_unknown: req.list_unknown,
@@ -132,7 +130,6 @@ pub fn status(repo: &Repo, req: &StatusRequest) -> RepoResult<Status> {
         clean: walked.clean,
         bad: walked.bad,
         copies: Vec::new(),
-        warnings,
     };
     if !walked.unsure.is_empty() || map.copies_len() > 0 {
         let manifest = repo.manifest_of(repo.working_parent()?)?;

@@ -41,7 +41,8 @@ pub fn tracked_files(repo: &Repo) -> RepoResult<Vec<Vec<u8>>> {
 
 /// True if any tracked file is added, removed, missing or modified.
 pub fn is_dirty(repo: &Repo) -> RepoResult<bool> {
-    let status = crate::status::status(repo, &crate::status::StatusRequest::default())?;
+    let request = crate::status::StatusRequest::default();
+    let status = crate::status::status(repo, &request, &mut Vec::new())?;
     Ok(!(status.modified.is_empty()
         && status.added.is_empty()
         && status.removed.is_empty()

@@ -120,7 +120,7 @@ fn relative_paths(inv: &Invocation<'_, '_>, legacy: bool, forced: Option<bool>) 
         return Ok(legacy);
     }
     parse_bool(&value)
-        .ok_or_else(|| CliError::abort(format!("ui.relative-paths is not a boolean ('{value}')")))
+        .ok_or_else(|| config_error(&format!("ui.relative-paths is not a boolean ('{value}')")))
 }
 
 /// Which states to show, from the flags (hg's defaults: `MAR!?`, or
@@ -165,7 +165,15 @@ fn extra_ignore_files(inv: &Invocation<'_, '_>) -> Vec<Vec<u8>> {
 fn config_bool(inv: &Invocation<'_, '_>, section: &str, name: &str) -> CliResult<bool> {
     inv.config
         .get_bool(section, name, false)
-        .map_err(|e| CliError::abort(e.to_string()))
+        .map_err(|e| config_error(&e.to_string()))
+}
+
+/// hg's `config error: ...` (exit 255, no `abort:`).
+fn config_error(message: &str) -> CliError {
+    CliError::Message {
+        text: format!("config error: {message}\n"),
+        code: 255,
+    }
 }
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
@@ -212,7 +220,12 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let show_copies = (inv.opts.flag("copies") || copies_config || inv.opts.flag("all"))
         && !inv.opts.flag("no-status");
 
-    let status = qs_repo::status::status(repo, &request)?;
+    let mut warnings = Vec::new();
+    let status = qs_repo::status::status(repo, &request, &mut warnings);
+    for warning in &warnings {
+        inv.ui.warn(&String::from_utf8_lossy(warning))?;
+    }
+    let status = status?;
 
     let shown = RelativePaths::new(&root, &inv.cwd);
     let display = |path: &[u8], rel: bool| -> Vec<u8> {
@@ -222,9 +235,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             path.to_vec()
         }
     };
-    for warning in &status.warnings {
-        inv.ui.warn(&String::from_utf8_lossy(warning))?;
-    }
     for (path, message) in &status.bad {
         let shown_path = display(path, bad_relative);
         inv.ui.warn(&format!(
