@@ -61,6 +61,20 @@ impl From<RepoError> for CliError {
     }
 }
 
+impl From<qs_repo::revset::RevsetError> for CliError {
+    fn from(e: qs_repo::revset::RevsetError) -> Self {
+        use qs_repo::revset::RevsetError;
+        match e {
+            RevsetError::Parse(parse) => CliError::Message {
+                text: String::from_utf8_lossy(&parse.render()).into_owned(),
+                code: 255,
+            },
+            RevsetError::Repo(repo) => repo.into(),
+            other => CliError::abort(other.to_string()),
+        }
+    }
+}
+
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -73,6 +87,13 @@ impl From<StoreError> for CliError {
                 qs_repo::util::strerror(&source),
                 path.display()
             )),
+            StoreError::LockHeld { ref locker, .. } if locker.is_empty() => {
+                CliError::abort_hint(e.to_string(), "lock might be very busy")
+            }
+            StoreError::AbandonedTransaction => CliError::abort_hint(
+                e.to_string(),
+                "run 'hg recover' to clean up transaction",
+            ),
             other => CliError::abort(other.to_string()),
         }
     }

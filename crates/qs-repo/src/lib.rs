@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod error;
 pub mod names;
 pub mod repo;
+pub mod revset;
 pub mod revspec;
 pub mod status;
 pub mod tags_cache;

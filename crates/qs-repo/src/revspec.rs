@@ -1,12 +1,14 @@
 //! Resolving what users type after `-r`: single symbols (numbers, negative
 //! numbers, hashes and unique prefixes, `.`, `tip`, `null`, bookmarks, tags,
-//! branches) and `A:B` ranges. The full revset language replaces the range
-//! part when it lands; symbol lookup stays here, as hg's `revsymbol`.
+//! branches) and `A:B` ranges for commands taking one revision, and the
+//! entry to the revset engine ([`crate::revset`]) for `-r` lists; symbol
+//! lookup stays here, as hg's `revsymbol`.
 
 use qs_store::{Node, NodePrefix, Revision, StoreError, NULL_REVISION};
 
 use crate::error::{RepoError, RepoResult};
 use crate::repo::Repo;
+use crate::revset::RevsetResult;
 
 /// Resolves one symbol to a revision, in hg's order: `.`/`tip`/`null`,
 /// a decimal revision number (negative counts from the end), a full hash,
@@ -38,7 +40,12 @@ pub fn resolve_symbol(repo: &Repo, symbol: &str) -> RepoResult<Revision> {
     if let Some(heads) = repo.branchmap()?.get(name) {
         return Ok(heads.tip());
     }
-    if let Some(prefix) = NodePrefix::from_hex(name) {
+    // hg accepts an `x` before a hex prefix (to tell it from a number).
+    let hex = name.strip_prefix(b"x").unwrap_or(name);
+    if hex.is_empty() && repo.len() > 1 {
+        return Err(RepoError::AmbiguousIdentifier(symbol.to_string()));
+    }
+    if let Some(prefix) = NodePrefix::from_hex(hex) {
         match repo.changelog().rev_of_prefix(&prefix) {
             Ok(Some(rev)) => return Ok(rev),
             Ok(None) => {}
@@ -132,18 +139,20 @@ fn split_range(spec: &str) -> Option<(&str, &str)> {
     spec.split_once(':')
 }
 
-/// Resolves every `-r` argument and joins them in order without repeats.
-pub fn resolve_specs(repo: &Repo, specs: &[String]) -> RepoResult<Vec<Revision>> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for spec in specs {
-        for rev in resolve_spec(repo, spec)? {
-            if seen.insert(rev) {
-                out.push(rev);
-            }
-        }
-    }
-    Ok(out)
+/// Evaluates every `-r` argument as one revset query (hg: the union of
+/// the specs, in order), without `[revsetalias]` definitions.
+pub fn resolve_specs(repo: &Repo, specs: &[String]) -> RevsetResult<Vec<Revision>> {
+    crate::revset::evaluate_specs(repo, specs, &[])
+}
+
+/// [`resolve_specs`] with the `[revsetalias]` items (declaration,
+/// definition) of the configuration.
+pub fn resolve_specs_with_aliases(
+    repo: &Repo,
+    specs: &[String],
+    aliases: &[(Vec<u8>, Vec<u8>)],
+) -> RevsetResult<Vec<Revision>> {
+    crate::revset::evaluate_specs(repo, specs, aliases)
 }
 
 /// One revision for commands taking a single `-r`: the last of the set.

@@ -1,0 +1,142 @@
+//! Graph walks over the changelog the predicates share: ancestors (with an
+//! optional depth), descendants, heads of a set, `::x - ::y` and `x::y`.
+
+use std::collections::{BTreeSet, HashSet};
+
+use qs_store::Revision;
+
+use crate::error::RepoResult;
+use crate::repo::Repo;
+
+/// Real (non-null) parents of `rev`.
+pub fn parents(repo: &Repo, rev: Revision) -> RepoResult<Vec<Revision>> {
+    let [p1, p2] = repo.parents(rev)?;
+    Ok([p1, p2].into_iter().filter(|p| !p.is_null()).collect())
+}
+
+/// `revs` and their ancestors; with `stop_depth`, only generations below
+/// it (0 is the revisions themselves), starting at `start_depth`.
+pub fn ancestors(
+    repo: &Repo,
+    revs: &[Revision],
+    start_depth: usize,
+    stop_depth: Option<usize>,
+) -> RepoResult<HashSet<Revision>> {
+    let mut found = HashSet::new();
+    if stop_depth.is_none() && start_depth == 0 {
+        let mut stack: Vec<Revision> = revs.iter().copied().filter(|r| !r.is_null()).collect();
+        while let Some(rev) = stack.pop() {
+            if found.insert(rev) {
+                stack.extend(parents(repo, rev)?);
+            }
+        }
+        return Ok(found);
+    }
+    // Breadth first by generation: a revision's depth is its shortest
+    // distance from the input.
+    let mut seen = HashSet::new();
+    let mut frontier: Vec<Revision> = revs.iter().copied().filter(|r| !r.is_null()).collect();
+    let mut depth = 0;
+    while !frontier.is_empty() && stop_depth.is_none_or(|stop| depth < stop) {
+        let mut next = Vec::new();
+        for rev in frontier {
+            if !seen.insert(rev) {
+                continue;
+            }
+            if depth >= start_depth {
+                found.insert(rev);
+            }
+            next.extend(parents(repo, rev)?);
+        }
+        frontier = next;
+        depth += 1;
+    }
+    Ok(found)
+}
+
+/// `revs` and their descendants.
+pub fn descendants(repo: &Repo, revs: &[Revision]) -> RepoResult<HashSet<Revision>> {
+    let mut found: HashSet<Revision> = revs.iter().copied().collect();
+    let Some(min) = revs.iter().min().copied() else {
+        return Ok(found);
+    };
+    let all_from_null = found.contains(&Revision(-1));
+    for r in (min.0 + 1).max(0)..repo.len() as i32 {
+        let rev = Revision(r);
+        if all_from_null {
+            found.insert(rev);
+            continue;
+        }
+        let [p1, p2] = repo.parents(rev)?;
+        if (!p1.is_null() && found.contains(&p1)) || (!p2.is_null() && found.contains(&p2)) {
+            found.insert(rev);
+        }
+    }
+    Ok(found)
+}
+
+/// Members of `revs` that are not a parent of another member.
+pub fn heads_of(repo: &Repo, revs: &[Revision]) -> RepoResult<HashSet<Revision>> {
+    let mut heads: HashSet<Revision> = revs.iter().copied().collect();
+    for rev in revs {
+        for p in parents(repo, *rev)? {
+            heads.remove(&p);
+        }
+    }
+    Ok(heads)
+}
+
+/// `::include - ::exclude`.
+pub fn only(
+    repo: &Repo,
+    include: &[Revision],
+    exclude: &[Revision],
+) -> RepoResult<HashSet<Revision>> {
+    let excluded = ancestors(repo, exclude, 0, None)?;
+    let mut found = HashSet::new();
+    let mut stack: Vec<Revision> = include
+        .iter()
+        .copied()
+        .filter(|r| !r.is_null() && !excluded.contains(r))
+        .collect();
+    while let Some(rev) = stack.pop() {
+        if found.insert(rev) {
+            stack.extend(
+                parents(repo, rev)?
+                    .into_iter()
+                    .filter(|p| !excluded.contains(p)),
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// `roots::heads`: revisions on a path from a root to a head, both ends
+/// included, ascending.
+pub fn dag_range(
+    repo: &Repo,
+    roots: &[Revision],
+    heads: &[Revision],
+) -> RepoResult<BTreeSet<Revision>> {
+    let roots: HashSet<Revision> = roots.iter().copied().collect();
+    let Some(min_root) = roots.iter().min().copied() else {
+        return Ok(BTreeSet::new());
+    };
+    let mut candidates: Vec<Revision> = ancestors(repo, heads, 0, None)?
+        .into_iter()
+        .filter(|r| *r >= min_root)
+        .collect();
+    candidates.sort();
+    let mut reached = BTreeSet::new();
+    for rev in candidates {
+        let [p1, p2] = repo.parents(rev)?;
+        if roots.contains(&rev) || reached.contains(&p1) || reached.contains(&p2) {
+            reached.insert(rev);
+        }
+    }
+    if roots.contains(&Revision(-1)) {
+        // `null::x` includes everything up to x.
+        reached.extend(ancestors(repo, heads, 0, None)?);
+    }
+    Ok(reached)
+}
