@@ -299,11 +299,10 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
             "invalid arguments",
         ));
     }
-    let repo = open_repo_for(def, &early, &cwd)?;
+    let (repo, root) = open_repo_for(def, &early, &cwd)?;
     config = qs_config::sources::load_global(&config_env).map_err(config_error)?;
-    if let Some(r) = &repo {
-        qs_config::sources::add_repository(&mut config, r.root(), &config_env)
-            .map_err(config_error)?;
+    if let Some(root) = &root {
+        qs_config::sources::add_repository(&mut config, root, &config_env).map_err(config_error)?;
     }
     config
         .apply_overrides(&early.configs)
@@ -339,6 +338,7 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
         config,
         config_env,
         repo,
+        root,
     };
     let result = (def.run)(&mut inv);
     if let Some(repo) = &inv.repo {
@@ -444,19 +444,25 @@ fn first_command_word(args: &[String]) -> Option<(String, usize)> {
     None
 }
 
+/// The opened repository the command needs, and its root.
 fn open_repo_for(
     def: &CommandDef,
     early: &Early,
     cwd: &std::path::Path,
-) -> CliResult<Option<Repo>> {
+) -> CliResult<(Option<Repo>, Option<PathBuf>)> {
     let root: Option<PathBuf> = match (&early.repository, def.repo) {
         (_, RepoNeed::None) => None,
         (Some(spec), _) => Some(discovery::explicit_root(cwd, spec)?),
-        (None, RepoNeed::Required) => Some(discovery::find_root(cwd)?),
+        (None, RepoNeed::Required | RepoNeed::RootOnly) => Some(discovery::find_root(cwd)?),
         (None, RepoNeed::Optional) => discovery::find_root(cwd).ok(),
     };
     match root {
-        Some(root) => Ok(Some(Repo::open(&root)?)),
-        None => Ok(None),
+        Some(root) if def.repo == RepoNeed::RootOnly => {
+            let requirements = qs_store::requirements::Requirements::load(&root.join(".hg"))?;
+            requirements.check_supported()?;
+            Ok((None, Some(root)))
+        }
+        Some(root) => Ok((Some(Repo::open(&root)?), Some(root))),
+        None => Ok((None, None)),
     }
 }

@@ -90,10 +90,9 @@ impl From<StoreError> for CliError {
             StoreError::LockHeld { ref locker, .. } if locker.is_empty() => {
                 CliError::abort_hint(e.to_string(), "lock might be very busy")
             }
-            StoreError::AbandonedTransaction => CliError::abort_hint(
-                e.to_string(),
-                "run 'hg recover' to clean up transaction",
-            ),
+            StoreError::AbandonedTransaction => {
+                CliError::abort_hint(e.to_string(), "run 'hg recover' to clean up transaction")
+            }
             other => CliError::abort(other.to_string()),
         }
     }

@@ -24,6 +24,7 @@ pub mod log;
 pub mod manifest;
 pub mod parents;
 pub mod paths;
+pub mod recover;
 pub mod root;
 pub mod status;
 pub mod tags;
@@ -36,6 +37,10 @@ pub enum RepoNeed {
     None,
     Optional,
     Required,
+    /// A repository is required but not opened: its root is found and its
+    /// requirements checked, nothing of the store is read (for `recover`,
+    /// which must work on a store an interrupted write left damaged).
+    RootOnly,
 }
 
 /// Everything a command receives.
@@ -45,6 +50,8 @@ pub struct Invocation<'u, 'p> {
     pub cwd: PathBuf,
     pub env: &'p HashMap<String, String>,
     pub config: qs_config::Config,
+    /// The repository root, for [`RepoNeed::RootOnly`] commands.
+    pub root: Option<PathBuf>,
     /// What configuration loading saw (environment, install prefix).
     pub config_env: qs_config::Environment,
     pub repo: Option<Repo>,
@@ -93,6 +100,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &manifest::COMMAND,
     &parents::COMMAND,
     &paths::COMMAND,
+    &recover::COMMAND,
     &root::COMMAND,
     &status::COMMAND,
     &tags::COMMAND,
