@@ -258,3 +258,54 @@ fn bad_ignore_pattern_and_bad_config() {
     checker.check(&status_invocation(&copy.repo, &[]));
     checker.finish();
 }
+
+/// `--rev` and `--change` (without copies, which qs refuses for them).
+#[test]
+fn revisions_and_changes() {
+    let mut checker = Checker::new("status --rev/--change");
+    for name in ["files", "branchy", "linear"] {
+        let copy = ScratchCopy::new(name);
+        if name == "files" {
+            prepare_files(&copy.repo);
+        }
+        let revs = run_hg(&Invocation::new(&copy.repo, &["log", "-T", "{rev}\\n"])).stdout;
+        let revs: Vec<String> = String::from_utf8(revs)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let mut invocations: Vec<Vec<String>> = Vec::new();
+        for (i, rev) in revs.iter().enumerate().take(8) {
+            invocations.push(vec!["--change".into(), rev.clone()]);
+            invocations.push(vec!["--rev".into(), rev.clone()]);
+            if let Some(older) = revs.get(i + 3) {
+                invocations.push(vec![
+                    "--rev".into(),
+                    older.clone(),
+                    "--rev".into(),
+                    rev.clone(),
+                    "-c".into(),
+                ]);
+                invocations.push(vec!["--rev".into(), format!("{rev}:{older}")]);
+            }
+        }
+        for extra in [
+            &["--rev", "null"][..],
+            &["--rev", "0", "-mardu"],
+            &["--rev", "0", "-c", "-n"],
+            &["--rev", "0", "-I", "bin"],
+            &["--rev", "0", "--rev", "tip", "-i", "-u"],
+            &["--rev", "0", "no-such-file"],
+            &["--change", "tip", "-0"],
+            &["--change", "tip", "--rev", "0"],
+        ] {
+            invocations.push(extra.iter().map(|s| s.to_string()).collect());
+        }
+        for args in invocations {
+            let mut full = vec!["status".to_string()];
+            full.extend(args);
+            checker.check(&Invocation::new(&copy.repo, &full));
+        }
+    }
+    checker.finish();
+}

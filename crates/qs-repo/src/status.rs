@@ -4,6 +4,9 @@
 //! then settle the files the walk could not decide from metadata by
 //! comparing their content and flags with the parent's manifest.
 //!
+//! [`status_against`] compares a revision with the working directory or
+//! with another revision (`--rev`, `--change`) through the manifests.
+//!
 //! Read-only: clean mtimes are not recorded back into the dirstate.
 
 use std::os::unix::ffi::OsStrExt;
@@ -13,7 +16,8 @@ use qs_dirstate::matchbuild::{build_matcher, PatternContext, Warnings};
 use qs_dirstate::pattern::PatternKind;
 use qs_dirstate::status::{StatusOptions, UnsureFile};
 use qs_dirstate::{DirstateError, DirstateMap, Matcher};
-use qs_store::Node;
+use qs_store::manifest::Manifest;
+use qs_store::{Node, Revision};
 use rayon::prelude::*;
 
 use crate::error::{RepoError, RepoResult};
@@ -109,8 +113,17 @@ fn ignore_matcher(repo: &Repo, extra: &[Vec<u8>], warnings: &mut Warnings) -> Re
 /// ignore files (each ending with a newline) are appended to `warnings`,
 /// also when an error follows.
 pub fn status(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> RepoResult<Status> {
-    let map = read_dirstate(repo)?;
     let matcher = file_matcher(repo, req, warnings)?;
+    working_status(repo, req, &matcher, warnings)
+}
+
+fn working_status(
+    repo: &Repo,
+    req: &StatusRequest,
+    matcher: &Matcher,
+    warnings: &mut Warnings,
+) -> RepoResult<Status> {
+    let map = read_dirstate(repo)?;
     let ignore = ignore_matcher(repo, &req.ignore_files, warnings)?;
     let options = StatusOptions {
         list_clean: req.list_clean,
@@ -119,7 +132,7 @@ pub fn status(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> Repo
         check_exec: true,
         mtime_boundary: qs_dirstate::timestamp::filesystem_now(repo.dot_hg()).ok(),
     };
-    let walked = qs_dirstate::status::status(repo.root(), &map, &matcher, &ignore, options);
+    let walked = qs_dirstate::status::status(repo.root(), &map, matcher, &ignore, options);
     let mut out = Status {
         modified: walked.modified,
         added: walked.added,
@@ -157,11 +170,7 @@ pub fn status(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> Repo
 
 /// For each unsure file, whether its content or flags differ from the
 /// parent manifest (in parallel).
-fn settle_unsure(
-    repo: &Repo,
-    manifest: &qs_store::manifest::Manifest,
-    unsure: &[UnsureFile],
-) -> RepoResult<Vec<bool>> {
+fn settle_unsure(repo: &Repo, manifest: &Manifest, unsure: &[UnsureFile]) -> RepoResult<Vec<bool>> {
     unsure
         .par_iter()
         .map(|file| match manifest.get(&file.path) {
@@ -196,4 +205,138 @@ fn differs(repo: &Repo, path: &[u8], node: &Node, flags: &[u8]) -> RepoResult<bo
         }
     };
     Ok(actual != repo.file_content(path, node)?)
+}
+
+/// What the working directory holds for a path, seen as a manifest entry.
+enum WorkingEntry<'m> {
+    /// Unchanged since the first parent: its file node and flags.
+    Parent(Node, &'m [u8]),
+    /// Added or modified: compare the working file itself.
+    Changed,
+}
+
+/// Status between revision `base` and `target` (`None`: the working
+/// directory), as hg's `status --rev` / `--change` computes it from the
+/// manifests. Unknown, ignored and deleted files exist only against the
+/// working directory.
+pub fn status_against(
+    repo: &Repo,
+    base: Revision,
+    target: Option<Revision>,
+    req: &StatusRequest,
+    warnings: &mut Warnings,
+) -> RepoResult<Status> {
+    let matcher = file_matcher(repo, req, warnings)?;
+    let base_manifest = repo.manifest_of(base)?;
+    let Some(target) = target else {
+        return working_against(repo, &base_manifest, base, req, &matcher, warnings);
+    };
+    let target_manifest = repo.manifest_of(target)?;
+    let mut out = Status::default();
+    for (path, node, flags) in base_manifest.iter() {
+        if !matcher.matches(path) {
+            continue;
+        }
+        match target_manifest.get(path) {
+            None => out.removed.push(path.to_vec()),
+            Some((other, other_flags)) if other != node || other_flags != flags => {
+                out.modified.push(path.to_vec());
+            }
+            Some(_) if req.list_clean => out.clean.push(path.to_vec()),
+            Some(_) => {}
+        }
+    }
+    for path in target_manifest.paths() {
+        if matcher.matches(path) && base_manifest.get(path).is_none() {
+            out.added.push(path.to_vec());
+        }
+    }
+    sort_lists(&mut out);
+    Ok(out)
+}
+
+fn sort_lists(out: &mut Status) {
+    for list in [
+        &mut out.modified,
+        &mut out.added,
+        &mut out.removed,
+        &mut out.clean,
+    ] {
+        list.sort_unstable();
+    }
+}
+
+/// The working directory against `base` (not its first parent).
+fn working_against(
+    repo: &Repo,
+    base_manifest: &Manifest,
+    base: Revision,
+    req: &StatusRequest,
+    matcher: &Matcher,
+    warnings: &mut Warnings,
+) -> RepoResult<Status> {
+    let parent = repo.working_parent()?;
+    let working = working_status(repo, req, matcher, warnings)?;
+    if parent == base {
+        return Ok(working);
+    }
+    let parent_manifest = repo.manifest_of(parent)?;
+    let mut entries: std::collections::BTreeMap<&[u8], WorkingEntry<'_>> = parent_manifest
+        .iter()
+        .filter(|(path, _, _)| matcher.matches(path))
+        .map(|(path, node, flags)| (path, WorkingEntry::Parent(node, flags)))
+        .collect();
+    for path in working.modified.iter().chain(&working.added) {
+        entries.insert(path, WorkingEntry::Changed);
+    }
+    for path in &working.removed {
+        entries.remove(path.as_slice());
+    }
+    let deleted: std::collections::HashSet<&[u8]> =
+        working.deleted.iter().map(Vec::as_slice).collect();
+    let mut out = Status {
+        deleted: working.deleted.clone(),
+        unknown: working.unknown,
+        ignored: working.ignored,
+        bad: working.bad,
+        ..Status::default()
+    };
+    let mut to_compare = Vec::new();
+    for (path, entry) in &entries {
+        if deleted.contains(path) {
+            continue;
+        }
+        let Some((base_node, base_flags)) = base_manifest.get(path) else {
+            out.added.push(path.to_vec());
+            continue;
+        };
+        match entry {
+            WorkingEntry::Parent(node, flags) => {
+                if *node != base_node || *flags != base_flags {
+                    out.modified.push(path.to_vec());
+                } else if req.list_clean {
+                    out.clean.push(path.to_vec());
+                }
+            }
+            WorkingEntry::Changed => to_compare.push((path.to_vec(), base_node, base_flags)),
+        }
+    }
+    let verdicts: Vec<bool> = to_compare
+        .par_iter()
+        .map(|(path, node, flags)| differs(repo, path, node, flags))
+        .collect::<RepoResult<_>>()?;
+    for ((path, _, _), modified) in to_compare.into_iter().zip(verdicts) {
+        if modified {
+            out.modified.push(path);
+        } else if req.list_clean {
+            out.clean.push(path);
+        }
+    }
+    for (path, _, _) in base_manifest.iter() {
+        if matcher.matches(path) && !entries.contains_key(path) && !deleted.contains(path) {
+            out.removed.push(path.to_vec());
+        }
+    }
+    sort_lists(&mut out);
+    Ok(out)
 }

@@ -3,7 +3,9 @@
 //! state filters, `-n`, `-0`, `-C`, patterns, `-I`/`-X` and hg's rules
 //! for relative paths.
 
+use qs_repo::revspec;
 use qs_repo::status::{Status, StatusRequest};
+use qs_store::Revision;
 
 use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
 use crate::error::{CliError, CliResult};
@@ -176,9 +178,41 @@ fn config_error(message: &str) -> CliError {
     }
 }
 
+/// The revisions `--rev` / `--change` compare (hg's `revpair`): `None`
+/// for the working directory against its parent, else the base and the
+/// target (`None` for the working directory).
+fn compared_revisions(
+    inv: &Invocation<'_, '_>,
+    repo: &qs_repo::Repo,
+) -> CliResult<Option<(Revision, Option<Revision>)>> {
+    let revs = inv.opts.list("rev");
+    let change = inv.opts.value("change");
+    if !revs.is_empty() && change.is_some() {
+        return Err(CliError::abort("cannot specify both --rev and --change"));
+    }
+    if let Some(change) = change {
+        let target = revspec::resolve_single(repo, change)?;
+        let [base, _] = repo.parents(target)?;
+        return Ok(Some((base, Some(target))));
+    }
+    if revs.is_empty() {
+        return Ok(None);
+    }
+    let resolved = revspec::resolve_specs(repo, revs)?;
+    let (Some(first), Some(last)) = (resolved.first(), resolved.last()) else {
+        return Err(CliError::abort("empty revision range"));
+    };
+    let is_range = revs.len() > 1 || revs.iter().any(|r| r.contains(':'));
+    if first == last && !is_range {
+        return Ok(Some((*first, None)));
+    }
+    Ok(Some((*first, Some(*last))))
+}
+
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-    unsupported_options(inv, &["terse", "rev", "change", "subrepos", "template"])?;
+    unsupported_options(inv, &["terse", "subrepos", "template"])?;
     let repo = require(&inv.repo)?;
+    let compared = compared_revisions(inv, repo)?;
     let root = repo.root().to_path_buf();
     let cwd = {
         use std::os::unix::ffi::OsStrExt;
@@ -221,7 +255,18 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         && !inv.opts.flag("no-status");
 
     let mut warnings = Vec::new();
-    let status = qs_repo::status::status(repo, &request, &mut warnings);
+    if compared.is_some() && show_copies {
+        return Err(CliError::abort_hint(
+            "copies with --rev or --change are not supported by qs yet",
+            "use Mercurial's 'hg' for this command line",
+        ));
+    }
+    let status = match compared {
+        Some((base, target)) => {
+            qs_repo::status::status_against(repo, base, target, &request, &mut warnings)
+        }
+        None => qs_repo::status::status(repo, &request, &mut warnings),
+    };
     for warning in &warnings {
         inv.ui.warn(&String::from_utf8_lossy(warning))?;
     }
