@@ -309,3 +309,28 @@ fn revisions_and_changes() {
     }
     checker.finish();
 }
+
+/// An uncommitted merge (files from the second parent, merged files),
+/// with more changes on top.
+#[test]
+fn uncommitted_merge() {
+    let mut checker = Checker::new("status in a merge");
+    for other in ["21", "19"] {
+        let copy = ScratchCopy::new("branchy");
+        hg(&copy.repo, &["update", "-q", "-C", "16"]);
+        hg(
+            &copy.repo,
+            &["merge", "-q", "-r", other, "--tool", ":local"],
+        );
+        for flags in [&[][..], &["-A"], &["-C"], &["-q"], &["--rev", "0"]] {
+            checker.check(&status_invocation(&copy.repo, flags));
+        }
+        write(&copy.repo, "hello.txt", b"changed in the merge\n");
+        write(&copy.repo, "unknown", b"u\n");
+        hg(&copy.repo, &["rm", "-q", "doc/README"]);
+        for flags in [&[][..], &["-A"], &["-mard"], &["--rev", "0", "-c"]] {
+            checker.check(&status_invocation(&copy.repo, flags));
+        }
+    }
+    checker.finish();
+}
