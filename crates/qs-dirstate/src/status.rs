@@ -279,7 +279,13 @@ pub fn status(
         options,
     };
     let bad = std::sync::Mutex::new(Vec::new());
-    let found = walker.walk_dir(b"", &bad);
+    // Without unknown or ignored files to list, only tracked files matter:
+    // they are stat'ed directly below, no directory is read.
+    let found = if options.list_unknown || options.list_ignored {
+        walker.walk_dir(b"", &bad)
+    } else {
+        Vec::new()
+    };
     let mut results: HashMap<Vec<u8>, Option<FileStat>> = found.into_iter().collect();
     let mut bad = bad.into_inner().unwrap_or_default();
 
@@ -327,21 +333,19 @@ pub fn status(
             (d, ok)
         })
         .collect();
-    let stats: Vec<(Vec<u8>, Option<FileStat>)> = unseen
+    let (reachable, unreachable): (Vec<Vec<u8>>, Vec<Vec<u8>>) = unseen
         .into_par_iter()
-        .map(|p| {
-            let stat = if walker.parents_ok(&p, &dir_ok) {
-                std::fs::symlink_metadata(os_path(root, &p))
-                    .ok()
-                    .filter(|m| m.file_type().is_file() || m.file_type().is_symlink())
-                    .map(|m| FileStat::of(&m))
-            } else {
-                None
-            };
-            (p, stat)
-        })
-        .collect();
-    results.extend(stats);
+        .partition(|p| walker.parents_ok(p, &dir_ok));
+    let names: Vec<&[u8]> = reachable.iter().map(Vec::as_slice).collect();
+    let stats = crate::fsstat::lstat_many(root, &names);
+    for (path, stat) in reachable.iter().zip(stats) {
+        let stat = stat.ok().filter(|st| {
+            let kind = st.mode & 0o170_000;
+            kind == 0o100_000 || kind == 0o120_000
+        });
+        results.insert(path.clone(), stat);
+    }
+    results.extend(unreachable.into_iter().map(|p| (p, None)));
 
     let verdicts: Vec<(Vec<u8>, Verdict)> = results
         .into_par_iter()
