@@ -36,35 +36,6 @@ fn display_path(path: &Path) -> String {
     .to_string()
 }
 
-/// Python's `repr()` of a byte string without the `b` prefix, as hg quotes
-/// lines in warnings: single quotes unless only a double quote avoids
-/// escaping, `\\`, `\t`, `\n`, `\r` and `\xNN` for other unprintable bytes.
-pub fn python_repr(bytes: &[u8]) -> String {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(bytes.len() + 2);
-    out.push(quote);
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            _ if b == quote as u8 => {
-                out.push('\\');
-                out.push(quote);
-            }
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push(quote);
-    out
-}
-
 /// Parses bookmarks content: whitespace around a line is ignored; the name
 /// is everything after the first space. `label` names the file in warnings.
 pub fn parse(bytes: &[u8], label: &str) -> BookmarkFile {
@@ -85,7 +56,7 @@ pub fn parse(bytes: &[u8], label: &str) -> BookmarkFile {
             },
             None => file.warnings.push(format!(
                 "malformed line in {label}: {}\n",
-                python_repr(line)
+                crate::pyrepr::python_repr(line)
             )),
         }
     }
@@ -120,15 +91,5 @@ mod tests {
             file.warnings,
             vec!["malformed line in .hg/bookmarks: 'garbage'\n"]
         );
-    }
-
-    #[test]
-    fn quotes_like_python_repr() {
-        assert_eq!(
-            python_repr(b"zz\x01\x80 \xc3\xa9'q"),
-            r#""zz\x01\x80 \xc3\xa9'q""#
-        );
-        assert_eq!(python_repr(b"a'b\"c\\"), r#"'a\'b"c\\'"#);
-        assert_eq!(python_repr(b"\t\r"), r"'\t\r'");
     }
 }

@@ -20,6 +20,7 @@ pub mod mdiff;
 pub mod node;
 pub mod path_encoding;
 pub mod phases;
+pub mod pyrepr;
 pub mod requirements;
 pub mod revlog;
 pub mod tags;

@@ -113,30 +113,10 @@ pub fn parse_backup_files(bytes: &[u8], report: &mut dyn FnMut(&str)) -> Vec<Bac
     entries
 }
 
-/// Python's `repr()` of a byte string, for messages that quote one.
+/// Python's `repr()` of bytes, `b` prefix included, as hg quotes bad
+/// journal lines.
 fn python_bytes_repr(bytes: &[u8]) -> String {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = format!("b{quote}");
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b if b as char == quote => {
-                out.push('\\');
-                out.push(quote);
-            }
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push(quote);
-    out
+    format!("b{}", crate::pyrepr::python_repr(bytes))
 }
 
 /// Truncates `path` to `offset` bytes, refusing to grow it.
