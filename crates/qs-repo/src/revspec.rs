@@ -23,6 +23,9 @@ pub fn resolve_symbol(repo: &Repo, symbol: &str) -> RepoResult<Revision> {
     if let Some(rev) = parse_revision_number(symbol, repo.len()) {
         return Ok(rev);
     }
+    if symbol == "2147483647" {
+        return Err(working_directory_unsupported());
+    }
     if symbol.len() == 40 {
         if let Some(node) = Node::from_hex(symbol.as_bytes()) {
             if let Some(rev) = repo.changelog().rev_of_node(&node)? {
@@ -42,7 +45,7 @@ pub fn resolve_symbol(repo: &Repo, symbol: &str) -> RepoResult<Revision> {
     }
     // hg accepts an `x` before a hex prefix (to tell it from a number).
     let hex = name.strip_prefix(b"x").unwrap_or(name);
-    if hex.is_empty() && repo.len() > 1 {
+    if hex.is_empty() {
         return Err(RepoError::AmbiguousIdentifier(symbol.to_string()));
     }
     if let Some(prefix) = NodePrefix::from_hex(hex) {
@@ -55,7 +58,21 @@ pub fn resolve_symbol(repo: &Repo, symbol: &str) -> RepoResult<Revision> {
             Err(e) => return Err(e.into()),
         }
     }
+    if is_working_directory_prefix(hex) {
+        return Err(working_directory_unsupported());
+    }
     Err(RepoError::UnknownRevision(symbol.to_string()))
+}
+
+/// A hex prefix of hg's virtual working-directory node (`ffff...`).
+pub fn is_working_directory_prefix(hex: &[u8]) -> bool {
+    !hex.is_empty() && hex.len() <= 40 && hex.iter().all(|b| *b == b'f')
+}
+
+/// hg resolves `ffff...` and 2147483647 to the working directory, which
+/// qs cannot show yet.
+pub fn working_directory_unsupported() -> RepoError {
+    RepoError::Message("the working directory revision is not supported by qs yet".to_string())
 }
 
 fn rev_of_known_node(repo: &Repo, node: &Node, symbol: &str) -> RepoResult<Revision> {

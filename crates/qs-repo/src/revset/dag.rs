@@ -23,6 +23,10 @@ pub fn ancestors(
     stop_depth: Option<usize>,
 ) -> RepoResult<HashSet<Revision>> {
     let mut found = HashSet::new();
+    // hg keeps a null revision given as input (it has no parents).
+    if start_depth == 0 && stop_depth != Some(0) && revs.contains(&Revision(-1)) {
+        found.insert(Revision(-1));
+    }
     if stop_depth.is_none() && start_depth == 0 {
         let mut stack: Vec<Revision> = revs.iter().copied().filter(|r| !r.is_null()).collect();
         while let Some(rev) = stack.pop() {
@@ -134,8 +138,9 @@ pub fn dag_range(
             reached.insert(rev);
         }
     }
-    if roots.contains(&Revision(-1)) {
-        // `null::x` includes everything up to x.
+    if roots.contains(&Revision(-1)) && !heads.is_empty() {
+        // `null::x` is null and everything up to x.
+        reached.insert(Revision(-1));
         reached.extend(ancestors(repo, heads, 0, None)?);
     }
     Ok(reached)

@@ -62,6 +62,10 @@ impl<'r> Evaluator<'r> {
                     _ => Ok(RevSet::empty()),
                 }
             }
+            Kind::RangeAll if self.repo.is_empty() => {
+                // hg's `0:-1` in an empty repository fails on revision 0.
+                Err(RevsetError::Lookup("unknown revision '0'".to_string()))
+            }
             Kind::RangeAll => Ok(self.range(subset, Revision(0), self.repo.tip(), order)),
             Kind::RangePre => {
                 let n = self.getset(&self.full(), child(0), Order::Define)?;
@@ -127,9 +131,26 @@ impl<'r> Evaluator<'r> {
             Kind::KeyValue => {
                 Err(ParseError::new("can't use a key-value pair in this context").into())
             }
-            Kind::Relation | Kind::Subscript | Kind::RelSubscript => Err(RevsetError::Unsupported(
-                "the revset operators '#' and '[]' are not supported by qs yet".to_string(),
-            )),
+            Kind::Subscript => Err(ParseError::new("can't use a subscript in this context").into()),
+            Kind::Relation | Kind::RelSubscript => {
+                let name = child(1)
+                    .and_then(|t| t.leaf_value(Kind::Symbol))
+                    .ok_or_else(|| ParseError::new("not a symbol"))?;
+                if name == b"g" || name == b"generations" {
+                    return Err(RevsetError::Unsupported(
+                        "the revset relation '#generations' is not supported by qs yet".to_string(),
+                    ));
+                }
+                let mut message = b"unknown identifier: ".to_vec();
+                message.extend_from_slice(name);
+                Err(ParseError {
+                    message,
+                    offset: None,
+                    hint: super::similar::hint_among(name, &["generations"])
+                        .map(String::into_bytes),
+                }
+                .into())
+            }
             other => Err(RevsetError::Unsupported(format!(
                 "the revset operator '{}' is not supported by qs yet",
                 other.name()

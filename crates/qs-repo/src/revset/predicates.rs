@@ -216,8 +216,7 @@ pub fn call(
                 .to_vec();
             let phases = repo.phases()?;
             let keep = |p: Phase| match phase {
-                b"draft" => matches!(p, Phase::Draft | Phase::Secret),
-                b"secret" => p == Phase::Secret,
+                b"secret" => p != Phase::Public && p != Phase::Draft,
                 _ => p != Phase::Public,
             };
             let in_phase = |r: Revision| {
@@ -237,7 +236,35 @@ pub fn call(
                     );
                 }
             }
+            if phase == b"draft" {
+                found.retain(|r| {
+                    usize::try_from(r.0).ok().and_then(|i| phases.get(i)) == Some(&Phase::Draft)
+                });
+            }
             Ok(subset.and(&RevSet::from_revs(found)))
+        }
+        b"ancestor" => {
+            let operands: Vec<&Tree> = qs_lang::revset::arg_list(args);
+            let mut revs = Vec::new();
+            for operand in operands {
+                for rev in ev.getset(&full, Some(operand), Order::Define)?.to_vec() {
+                    if !revs.contains(&rev) {
+                        revs.push(rev);
+                    }
+                }
+            }
+            let Some((&first, rest)) = revs.split_first() else {
+                return Ok(RevSet::empty());
+            };
+            let mut ancestor = first;
+            for &other in rest {
+                ancestor = greatest_common_ancestor(repo, ancestor, other)?;
+            }
+            Ok(if subset.contains(ancestor) {
+                RevSet::one(ancestor)
+            } else {
+                RevSet::empty()
+            })
         }
         b"present" => match ev.getset(subset, args, order) {
             Err(RevsetError::Lookup(_)) => Ok(RevSet::empty()),
@@ -270,6 +297,9 @@ pub fn call(
             };
             Ok(match found {
                 Some(rev) => RevSet::one(rev).and(subset),
+                None if crate::revspec::is_working_directory_prefix(text) => {
+                    return Err(crate::revspec::working_directory_unsupported().into())
+                }
                 None => RevSet::empty(),
             })
         }
@@ -336,6 +366,23 @@ pub fn children_of(repo: &Repo, rev: Revision) -> RevsetResult<Vec<Revision>> {
         }
     }
     Ok(out)
+}
+
+/// hg's `ctx.ancestor`: the single head of the common ancestors, else
+/// the one with the smallest node.
+fn greatest_common_ancestor(repo: &Repo, a: Revision, b: Revision) -> RevsetResult<Revision> {
+    let heads = crate::changes::common_ancestor_heads(repo, a, b)?;
+    let mut best: Option<(qs_store::Node, Revision)> = None;
+    for rev in heads {
+        let node = repo.node(rev)?;
+        if best
+            .as_ref()
+            .is_none_or(|(n, _)| node.as_bytes() < n.as_bytes())
+        {
+            best = Some((node, rev));
+        }
+    }
+    Ok(best.map_or(NULL_REVISION, |(_, rev)| rev))
 }
 
 fn working_parents(repo: &Repo) -> RevsetResult<Vec<Revision>> {

@@ -112,7 +112,12 @@ pub fn is_hg_predicate(name: &[u8]) -> bool {
 
 /// hg's hint for an unknown name, if any predicate is similar enough.
 pub fn hint(name: &[u8]) -> Option<String> {
-    let mut similar: Vec<&str> = DOCUMENTED
+    hint_among(name, DOCUMENTED)
+}
+
+/// hg's hint for an unknown name among `candidates`.
+pub fn hint_among(name: &[u8], candidates: &[&str]) -> Option<String> {
+    let mut similar: Vec<&str> = candidates
         .iter()
         .copied()
         .filter(|s| ratio(name, s.as_bytes()) > 0.6)
