@@ -259,7 +259,8 @@ fn bad_ignore_pattern_and_bad_config() {
     checker.finish();
 }
 
-/// `--rev` and `--change` (without copies, which qs refuses for them).
+/// `--rev` and `--change` (copies only with `--change` of a non-merge:
+/// qs refuses the others).
 #[test]
 fn revisions_and_changes() {
     let mut checker = Checker::new("status --rev/--change");
@@ -288,6 +289,15 @@ fn revisions_and_changes() {
                 ]);
                 invocations.push(vec!["--rev".into(), format!("{rev}:{older}")]);
             }
+        }
+        let non_merges = run_hg(&Invocation::new(
+            &copy.repo,
+            &["log", "-r", "not merge()", "-l", "10", "-T", "{rev}\\n"],
+        ))
+        .stdout;
+        for rev in String::from_utf8(non_merges).unwrap().lines() {
+            invocations.push(vec!["--change".into(), rev.into(), "-C".into()]);
+            invocations.push(vec!["--change".into(), rev.into(), "-A".into()]);
         }
         for extra in [
             &["--rev", "null"][..],

@@ -43,6 +43,9 @@ pub struct StatusRequest {
     pub list_unknown: bool,
     /// List ignored files.
     pub list_ignored: bool,
+    /// Compute copy sources (for revision comparisons, only `--change`
+    /// of a non-merge changeset is supported: see [`status_against`]).
+    pub with_copies: bool,
 }
 
 /// The working directory's status; every list is sorted bytewise.
@@ -252,6 +255,86 @@ pub fn status_against(
         }
     }
     sort_lists(&mut out);
+    if req.with_copies {
+        if repo.parents(target)? != [base, qs_store::NULL_REVISION] {
+            return Err(RepoError::Message(
+                "copies between revisions other than a changeset and its only parent \
+                 are not supported by qs yet"
+                    .to_string(),
+            ));
+        }
+        out.copies = change_copies(repo, &base_manifest, &target_manifest, &out.added)?;
+    }
+    Ok(out)
+}
+
+/// Copies recorded by a non-merge changeset for the files it `added`
+/// (hg's filelog-based forward copy tracing): the nearest ancestor of each
+/// file revision, following copy metadata, that the parent's manifest
+/// holds at the same file node.
+fn change_copies(
+    repo: &Repo,
+    parent: &Manifest,
+    target: &Manifest,
+    added: &[Vec<u8>],
+) -> RepoResult<Vec<(Vec<u8>, Vec<u8>)>> {
+    let mut copies = Vec::new();
+    for path in added {
+        let Some((node, _)) = target.get(path) else {
+            continue;
+        };
+        if let Some(source) = trace_file(repo, parent, path, node)? {
+            if source != *path && parent.get(&source).is_some() {
+                copies.push((path.clone(), source));
+            }
+        }
+    }
+    Ok(copies)
+}
+
+/// Walks the ancestors of file revision `path@node` (breadth first,
+/// following copies) and returns the first path the manifest `base` holds
+/// at that ancestor's node.
+fn trace_file(
+    repo: &Repo,
+    base: &Manifest,
+    path: &[u8],
+    node: Node,
+) -> RepoResult<Option<Vec<u8>>> {
+    let mut queue = std::collections::VecDeque::new();
+    let mut seen = std::collections::HashSet::new();
+    queue.extend(file_parents(repo, path, &node)?);
+    while let Some((p, n)) = queue.pop_front() {
+        if !seen.insert((p.clone(), n)) {
+            continue;
+        }
+        if base.get(&p).is_some_and(|(found, _)| found == n) {
+            return Ok(Some(p));
+        }
+        queue.extend(file_parents(repo, &p, &n)?);
+    }
+    Ok(None)
+}
+
+/// The parents of a file revision as hg's `filectx.parents()` sees them:
+/// the copy source in place of the first parent when there is one.
+fn file_parents(repo: &Repo, path: &[u8], node: &Node) -> RepoResult<Vec<(Vec<u8>, Node)>> {
+    let log = repo.filelog(path)?;
+    let Some(rev) = log.rev_of_node(node)? else {
+        return Ok(Vec::new());
+    };
+    let [p1, p2] = log.parents(rev)?;
+    let mut out = Vec::new();
+    let copy = qs_store::filelog::copy_source(&log.data(rev)?)
+        .and_then(|(source, hex)| Node::from_hex(&hex).map(|n| (source, n)));
+    match copy {
+        Some(source) => out.push(source),
+        None if p1 != qs_store::NULL_REVISION => out.push((path.to_vec(), log.node(p1)?)),
+        None => {}
+    }
+    if p2 != qs_store::NULL_REVISION {
+        out.push((path.to_vec(), log.node(p2)?));
+    }
     Ok(out)
 }
 

@@ -234,7 +234,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         .collect();
     let to_bytes =
         |v: &[String]| -> Vec<Vec<u8>> { v.iter().map(|a| crate::context::arg_bytes(a)).collect() };
-    let request = StatusRequest {
+    let mut request = StatusRequest {
         patterns: patterns.clone(),
         include: to_bytes(inv.opts.list("include")),
         exclude: to_bytes(inv.opts.list("exclude")),
@@ -243,6 +243,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         list_clean: show.contains(&"clean"),
         list_unknown: show.contains(&"unknown"),
         list_ignored: show.contains(&"ignored"),
+        with_copies: false,
     };
     let forced = match inv.config.get_str("commands", "status.relative") {
         Some(_) => Some(config_bool(inv, "commands", "status.relative")?),
@@ -255,12 +256,14 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         && !inv.opts.flag("no-status");
 
     let mut warnings = Vec::new();
-    if compared.is_some() && show_copies {
+    let change_only = inv.opts.list("rev").is_empty();
+    if compared.is_some() && show_copies && !change_only {
         return Err(CliError::abort_hint(
-            "copies with --rev or --change are not supported by qs yet",
+            "copies with --rev are not supported by qs yet",
             "use Mercurial's 'hg' for this command line",
         ));
     }
+    request.with_copies = show_copies;
     let status = match compared {
         Some((base, target)) => {
             qs_repo::status::status_against(repo, base, target, &request, &mut warnings)
