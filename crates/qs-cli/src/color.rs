@@ -16,6 +16,14 @@ const DEFAULT_STYLES: &[(&str, &str)] = &[
     ("branches.inactive", "none"),
     ("tags.normal", "green"),
     ("tags.local", "black bold"),
+    ("status.added", "green bold"),
+    ("status.clean", "none"),
+    ("status.copied", "none"),
+    ("status.deleted", "cyan bold underline"),
+    ("status.ignored", "black bold"),
+    ("status.modified", "blue bold"),
+    ("status.removed", "red bold"),
+    ("status.unknown", "magenta bold underline"),
 ];
 
 /// ANSI codes of the effect names hg understands.

@@ -54,3 +54,25 @@ fn labels_are_coloured_like_hg() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn status_is_coloured_like_hg() {
+    let scratch = common::ScratchCopy::new("files");
+    let root = &scratch.repo;
+    let tracked = common::run_hg(&common::Invocation::new(root, &["files"]));
+    let files: Vec<String> = tracked.stdout_str().lines().map(str::to_string).collect();
+    assert!(files.len() >= 3, "the files fixture tracks several files");
+    std::fs::write(root.join(&files[0]), b"changed by the colour test\n").expect("modify");
+    std::fs::remove_file(root.join(&files[1])).expect("delete");
+    std::fs::write(root.join("unknown-file"), b"?\n").expect("unknown");
+    let args = ["--color=always", "status", "-A"];
+    let qs = run(&common::qs_bin(), root, &args);
+    let hg = run(&common::hg_bin(), root, &args);
+    assert_eq!(
+        qs,
+        hg,
+        "status colours\n  hg: {:?}\n  qs: {:?}",
+        String::from_utf8_lossy(&hg.1),
+        String::from_utf8_lossy(&qs.1)
+    );
+}
