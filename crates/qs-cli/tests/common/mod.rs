@@ -22,9 +22,14 @@
 //! to `$QS_HG` to validate the tests themselves: everything must pass);
 //! `QS_HG_CACHE=0` disables the on-disk cache of hg's results on shared
 //! fixtures (kept in `$QS_FIXTURES/.hg-results`, cleared whenever a fixture
-//! is rebuilt); `QS_TEST_TIMEOUT` (seconds, default 180) bounds each run.
+//! is rebuilt); `QS_HG_CMDSERVER=0` runs hg as one process per invocation
+//! on fixtures instead of through a command server per directory
+//! (`cmdserver.rs`); `QS_TEST_TIMEOUT` (seconds, default 180) bounds each
+//! run.
 
 #![allow(dead_code)]
+
+mod cmdserver;
 
 use std::collections::hash_map::DefaultHasher;
 use std::ffi::{OsStr, OsString};
@@ -434,7 +439,14 @@ fn run_hg_with_home(inv: &Invocation, home: &Path) -> Outcome {
     if let Some(o) = read_cache(&path, &key) {
         return o;
     }
-    let o = run_with_home(Tool::Hg, inv, home);
+    // Fixtures are read-only and the invocation has no input or extra
+    // environment: one command server per directory answers it.
+    let served = if inv.stdin.is_none() && inv.env.is_empty() {
+        cmdserver::run(&hg_bin(), &inv.cwd, &inv.args)
+    } else {
+        None
+    };
+    let o = served.unwrap_or_else(|| run_with_home(Tool::Hg, inv, home));
     if o.code >= 0 {
         write_cache(&dir, &path, &key, &o);
     }
