@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-use qs_repo::revspec;
 use qs_store::Revision;
 
 use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
@@ -43,7 +42,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let selected: Option<HashSet<Vec<u8>>> = if inv.opts.list("rev").is_empty() {
         None
     } else {
-        let revs = revspec::resolve_specs(repo, inv.opts.list("rev"))?;
+        let revs = super::resolve_revs(&inv.config, repo, inv.opts.list("rev"))?;
         let mut names = HashSet::new();
         for r in revs {
             names.insert(repo.changeset(r)?.branch().to_vec());

@@ -1,6 +1,5 @@
 //! `qs log`: show changeset history, newest first, or the revisions given.
 
-use qs_repo::revspec;
 use qs_store::Revision;
 
 use super::{unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
@@ -126,7 +125,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let mut revs: Vec<Revision> = if specs.is_empty() {
         (0..repo.len() as i32).rev().map(Revision).collect()
     } else {
-        revspec::resolve_specs(repo, specs)?
+        super::resolve_revs(&inv.config, repo, specs)?
     };
     if !inv.opts.positionals.is_empty() {
         let mut paths = Vec::new();

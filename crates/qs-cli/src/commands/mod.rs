@@ -70,6 +70,23 @@ pub fn require(repo: &Option<Repo>) -> CliResult<&Repo> {
         .ok_or_else(|| CliError::abort("no repository found (.hg not found)"))
 }
 
+/// Evaluates `-r` values as one revset query (their union, in order) with
+/// the `[revsetalias]` definitions of `config`, as hg does for every `-r`.
+pub fn resolve_revs(
+    config: &qs_config::Config,
+    repo: &Repo,
+    specs: &[String],
+) -> CliResult<Vec<qs_store::Revision>> {
+    let aliases: Vec<(Vec<u8>, Vec<u8>)> = config
+        .section(b"revsetalias")
+        .iter()
+        .map(|item| (item.name.clone(), item.value.clone()))
+        .collect();
+    Ok(qs_repo::revspec::resolve_specs_with_aliases(
+        repo, specs, &aliases,
+    )?)
+}
+
 /// The definition of one command.
 pub struct CommandDef {
     pub name: &'static str,
