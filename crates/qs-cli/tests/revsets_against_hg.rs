@@ -364,3 +364,32 @@ fn unsupported_revsets_abort_clearly() {
     }
     c.finish();
 }
+
+/// Commands taking one revision evaluate a full revset and use its last
+/// member, as hg's `revsingle` does (an empty set aborts).
+#[test]
+fn single_revision_options_take_revsets() {
+    let mut c = Checker::new("single_revision_options_take_revsets");
+    for name in common::fixture_names() {
+        for expr in [
+            "max(all())",
+            "0:2",
+            "first(heads(), 1)",
+            "none()",
+            "x(",
+            "tip^",
+        ] {
+            for cmd in [
+                &["identify", "-r"][..],
+                &["files", "-r"],
+                &["manifest", "-r"],
+                &["parents", "-r"],
+            ] {
+                let mut args: Vec<&str> = cmd.to_vec();
+                args.push(expr);
+                c.check(&Invocation::fixture(&name, &args));
+            }
+        }
+    }
+    c.finish();
+}

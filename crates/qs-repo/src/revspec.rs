@@ -173,9 +173,10 @@ pub fn resolve_specs_with_aliases(
 }
 
 /// One revision for commands taking a single `-r`: the last of the set.
-pub fn resolve_single(repo: &Repo, spec: &str) -> RepoResult<Revision> {
-    resolve_spec(repo, spec)?
+/// The spec is a full revset, as hg's `revsingle` evaluates it.
+pub fn resolve_single(repo: &Repo, spec: &str) -> RevsetResult<Revision> {
+    crate::revset::evaluate_specs(repo, &[spec.to_string()], &[])?
         .last()
         .copied()
-        .ok_or_else(|| RepoError::Message("empty revision set".to_string()))
+        .ok_or_else(|| RepoError::Message("empty revision set".to_string()).into())
 }
