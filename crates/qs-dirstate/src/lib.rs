@@ -23,6 +23,7 @@
 //! every path is given by the caller.
 
 pub mod debug;
+pub mod dirty;
 pub mod disk;
 pub mod entry;
 pub mod error;

@@ -319,8 +319,13 @@ pub fn status(
         .filter(|(p, _)| !results.contains_key(*p) && matcher.matches(p))
         .map(|(p, _)| p.to_vec())
         .collect();
+    // hg audits the paths of tracked files the walk did not see (a parent
+    // that became a symlink or a nested repository hides them) only after
+    // a walk of the tree; without one, it stats them directly.
+    let walked_tree = options.list_unknown || options.list_ignored;
     let dirs: HashSet<Vec<u8>> = unseen
         .iter()
+        .filter(|_| walked_tree)
         .flat_map(|p| crate::matcher::find_dirs(p).map(<[u8]>::to_vec))
         .filter(|d| !d.is_empty())
         .collect();
@@ -335,7 +340,7 @@ pub fn status(
         .collect();
     let (reachable, unreachable): (Vec<Vec<u8>>, Vec<Vec<u8>>) = unseen
         .into_par_iter()
-        .partition(|p| walker.parents_ok(p, &dir_ok));
+        .partition(|p| !walked_tree || walker.parents_ok(p, &dir_ok));
     let names: Vec<&[u8]> = reachable.iter().map(Vec::as_slice).collect();
     let stats = crate::fsstat::lstat_many(root, &names);
     for (path, stat) in reachable.iter().zip(stats) {
@@ -411,61 +416,84 @@ fn classify(
             Verdict::Nothing
         };
     };
+    let copied = map.copy_source(path).is_some();
+    match classify_tracked(entry, copied, stat, options) {
+        TrackedVerdict::Modified => Verdict::Modified,
+        TrackedVerdict::Added => Verdict::Added,
+        TrackedVerdict::Removed => Verdict::Removed,
+        TrackedVerdict::Deleted => Verdict::Deleted,
+        TrackedVerdict::Clean if options.list_clean => Verdict::Clean,
+        TrackedVerdict::Clean | TrackedVerdict::Nothing => Verdict::Nothing,
+        TrackedVerdict::Unsure(st) => unsure(path, st, options),
+    }
+}
+
+/// What metadata says about a path the dirstate knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TrackedVerdict {
+    Modified,
+    Added,
+    Removed,
+    Deleted,
+    Clean,
+    /// Only a content comparison can tell.
+    Unsure(FileStat),
+    /// Tracked nowhere that status reports.
+    Nothing,
+}
+
+/// hg's classification of a dirstate entry from `lstat` alone (`stat` is
+/// `None` when the path is missing or no longer a file or symlink);
+/// `copied` says whether the dirstate records a copy source for it.
+pub(crate) fn classify_tracked(
+    entry: &crate::Entry,
+    copied: bool,
+    stat: Option<FileStat>,
+    options: &StatusOptions,
+) -> TrackedVerdict {
     let Some(st) = stat else {
         return if entry.wc_tracked {
-            Verdict::Deleted
+            TrackedVerdict::Deleted
         } else if entry.removed() {
-            Verdict::Removed
+            TrackedVerdict::Removed
         } else {
-            Verdict::Nothing
+            TrackedVerdict::Nothing
         };
     };
     if entry.from_p2_or_merged() {
-        return Verdict::Modified;
+        return TrackedVerdict::Modified;
     }
     if entry.added() {
-        return Verdict::Added;
+        return TrackedVerdict::Added;
     }
     if entry.removed() {
-        return Verdict::Removed;
+        return TrackedVerdict::Removed;
     }
     if !entry.wc_tracked {
-        return Verdict::Nothing;
+        return TrackedVerdict::Nothing;
     }
     let size = entry.v1_size();
     let mode = entry.v1_mode();
     let size_differs = size >= 0
         && (i64::from(size) != st.size as i64 && i64::from(size) != st.size as i64 & RANGE_MASK);
     let exec_differs = (mode as u32 ^ st.mode) & 0o100 != 0 && options.check_exec;
-    if (size >= 0 && (size_differs || exec_differs)) || map.copy_source(path).is_some() {
+    if (size >= 0 && (size_differs || exec_differs)) || copied {
         return if st.is_symlink() && size_differs {
-            unsure(path, st, options)
+            TrackedVerdict::Unsure(st)
         } else {
-            Verdict::Modified
+            TrackedVerdict::Modified
         };
     }
     let recorded = entry.mtime;
-    match options.mtime_boundary {
-        None => {
-            if recorded.is_some_and(|r| r.likely_equal(&st.mtime)) {
-                return if options.list_clean {
-                    Verdict::Clean
-                } else {
-                    Verdict::Nothing
-                };
-            }
-            unsure(path, st, options)
+    let observed = match options.mtime_boundary {
+        None => Some(st.mtime),
+        Some(boundary) => make_reliable(st.mtime, boundary),
+    };
+    match observed {
+        Some(observed) if recorded.is_some_and(|r| r.likely_equal(&observed)) => {
+            TrackedVerdict::Clean
         }
-        Some(boundary) => match make_reliable(st.mtime, boundary) {
-            Some(reliable) if recorded.is_some_and(|r| r.likely_equal(&reliable)) => {
-                if options.list_clean {
-                    Verdict::Clean
-                } else {
-                    Verdict::Nothing
-                }
-            }
-            _ => unsure(path, st, options),
-        },
+        _ => TrackedVerdict::Unsure(st),
     }
 }
 

@@ -40,7 +40,20 @@ pub fn tracked_files(repo: &Repo) -> RepoResult<Vec<Vec<u8>>> {
 }
 
 /// True if any tracked file is added, removed, missing or modified.
+/// Metadata answers most of the time ([`qs_dirstate::dirty`]); only when
+/// it cannot is the full status run, which compares content.
 pub fn is_dirty(repo: &Repo) -> RepoResult<bool> {
+    use qs_dirstate::dirty::{tracked_dirtiness, Dirtiness};
+    let v2 = repo.requirements().has("dirstate-v2");
+    // The clock only picks the mtimes recent enough to be checked against
+    // the filesystem's own "now" (hg's boundary rule) before being trusted.
+    let now = std::time::SystemTime::now();
+    match tracked_dirtiness(repo.root(), repo.dot_hg(), v2, now) {
+        Ok(Dirtiness::Dirty) => return Ok(true),
+        Ok(Dirtiness::Clean) => return Ok(false),
+        // Undecided, or an error the full status reports properly.
+        Ok(Dirtiness::Undecided) | Err(_) => {}
+    }
     let request = crate::status::StatusRequest::default();
     let status = crate::status::status(repo, &request, &mut Vec::new())?;
     Ok(!(status.modified.is_empty()
