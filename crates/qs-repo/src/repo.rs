@@ -178,7 +178,19 @@ impl Repo {
         let rev = log
             .rev_of_node(node)?
             .ok_or_else(|| RepoError::Message(format!("manifest node {node} not found")))?;
-        let text = log.data(rev)?;
+        // hg's persistent full-text cache (written by hg after commits and
+        // updates) spares rebuilding a long delta chain.
+        let cached = qs_store::manifest_cache::lookup(
+            &self
+                .dot_hg()
+                .join("wcache")
+                .join(qs_store::manifest_cache::FILE_NAME),
+            node,
+        );
+        let text = match cached {
+            Some(text) => text,
+            None => log.data(rev)?,
+        };
         Ok(Manifest::parse(text)
             .map_err(|message| StoreError::corrupt(self.store.join("00manifest.i"), message))?)
     }

@@ -16,6 +16,7 @@ pub mod filelog;
 pub mod fncache;
 pub mod lock;
 pub mod manifest;
+pub mod manifest_cache;
 pub mod mdiff;
 pub mod node;
 pub mod path_encoding;
