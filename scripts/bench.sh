@@ -9,9 +9,12 @@
 # tool (default 7) and the median wall time is reported: measured by
 # hyperfine when it is installed (apt-get install hyperfine), else by a
 # small internal timing loop (BENCH_TIMER=internal forces the latter).
+# rhg (Mercurial's own Rust client) is built from the pinned version's
+# sources by scripts/setup-rhg.sh (once, several minutes) and timed beside
+# them where it answers natively; BENCH_RHG=0 leaves it out.
 # Not part of scripts/test.sh.
 #
-# Usage: scripts/bench.sh [REVS [FILES]]   env: RUNS=N
+# Usage: scripts/bench.sh [REVS [FILES]]   env: RUNS=N BENCH_RHG=0|1
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +42,11 @@ fi
 (cd "$ROOT" && cargo build --release -j2 -q)
 QS="$ROOT/target/release/qs"
 FILE="$(cd "$REPO" && HGPLAIN=1 "$HG" files -r tip | sed -n '100p')"
+
+if [[ "${BENCH_RHG:-1}" != 0 ]]; then
+    RHG="$(bash "$ROOT/scripts/setup-rhg.sh" --print)"
+    export RHG
+fi
 
 exec "$PY" "$ROOT/scripts/bench/compare.py" "$REPO" "$HG" "$QS" "$RUNS" -- \
     "root" \

@@ -77,6 +77,8 @@ pub fn tracked_dirtiness(
         Err(e) => return Err(DirstateError::io(&path, e)),
     };
     crate::v1::parse_parents(&bytes)?;
+    // Every record is read (and so validated) before any answer.
+    let mut copied = false;
     let mut tracked = Vec::new();
     for record in crate::v1::records(&bytes) {
         let r = record?;
@@ -84,13 +86,14 @@ pub fn tracked_dirtiness(
             DirstateError::corrupt(format!("unknown dirstate state: {}", r.state as char))
         })?;
         let entry = Entry::from_v1(state, r.mode, r.size, r.mtime);
-        if r.copy_source.is_some() && entry.wc_tracked {
-            return Ok(Dirtiness::Dirty);
-        }
+        copied |= r.copy_source.is_some() && entry.wc_tracked;
         tracked.push(Tracked {
             path: r.path,
             entry,
         });
+    }
+    if copied {
+        return Ok(Dirtiness::Dirty);
     }
     Ok(judge(root, dot_hg, &tracked, now))
 }
@@ -335,10 +338,16 @@ mod tests {
         bytes.truncate(bytes.len() - 3);
         std::fs::write(&path, bytes).unwrap();
         let root = dir.path();
-        assert!(
-            tracked_dirtiness(root, &root.join(".hg"), false, std::time::SystemTime::now())
-                .is_err()
-        );
+        let now = std::time::SystemTime::now();
+        assert!(tracked_dirtiness(root, &root.join(".hg"), false, now).is_err());
+
+        // A record that alone would mean "dirty", then damage: still an error.
+        let mut map = DirstateMap::new((qs_store::NULL_NODE, qs_store::NULL_NODE));
+        map.insert(b"new".to_vec(), Entry::new_added());
+        let mut bytes = crate::v1::serialize(&map).unwrap();
+        bytes.extend_from_slice(b"n\0\0");
+        std::fs::write(&path, bytes).unwrap();
+        assert!(tracked_dirtiness(root, &root.join(".hg"), false, now).is_err());
     }
 
     #[test]

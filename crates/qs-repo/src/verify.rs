@@ -73,12 +73,81 @@ impl Report {
     }
 }
 
-/// The (path, file node) entries a manifest revision introduces, or why
-/// they could not be read.
-type NewEntries = Result<Vec<(Vec<u8>, Node)>, String>;
+/// The (path, file node) entries a manifest revision introduces, split
+/// into [`SHARDS`] buckets by path, or why they could not be read.
+type NewEntries = Result<Vec<Bucket>, String>;
 
 /// File nodes seen in manifests, with the linkrev that introduced each.
 type FileNodes = HashMap<Node, Option<i32>>;
+
+/// (path, file node) entries of one manifest revision in one shard.
+type Bucket = Vec<(Vec<u8>, Node)>;
+
+/// Manifest entries are gathered per file in this many independent maps,
+/// filled in parallel (full snapshots repeat every entry, so this is most
+/// of verify's sequential work otherwise).
+const SHARDS: usize = 16;
+
+fn shard_of(path: &[u8]) -> usize {
+    // FNV-1a: cheap, and only spreads paths over the shards.
+    let hash = path.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    (hash % SHARDS as u64) as usize
+}
+
+/// Every file seen in a manifest with its nodes, sharded by path.
+struct ManifestFiles {
+    shards: Vec<HashMap<Vec<u8>, FileNodes>>,
+}
+
+impl ManifestFiles {
+    /// Fills the shards in parallel; `per_rev[r]` holds the buckets of
+    /// manifest revision `r` (empty when unreadable) and `linkrevs[r]` its
+    /// linkrev. A node keeps the linkrev of the first revision naming it.
+    fn build(per_rev: Vec<Vec<Bucket>>, linkrevs: &[Option<i32>]) -> Self {
+        let mut by_shard: Vec<Vec<(Option<i32>, Bucket)>> = (0..SHARDS)
+            .map(|_| Vec::with_capacity(per_rev.len()))
+            .collect();
+        for (buckets, lr) in per_rev.into_iter().zip(linkrevs) {
+            for (shard, bucket) in by_shard.iter_mut().zip(buckets) {
+                shard.push((*lr, bucket));
+            }
+        }
+        let shards = by_shard
+            .into_par_iter()
+            .map(|revs| {
+                let mut map: HashMap<Vec<u8>, FileNodes> = HashMap::new();
+                for (lr, entries) in revs {
+                    for (path, fnode) in entries {
+                        match map.get_mut(&path) {
+                            Some(nodes) => {
+                                nodes.entry(fnode).or_insert(lr);
+                            }
+                            None => {
+                                map.insert(path, HashMap::from([(fnode, lr)]));
+                            }
+                        }
+                    }
+                }
+                map
+            })
+            .collect();
+        ManifestFiles { shards }
+    }
+
+    fn get(&self, path: &[u8]) -> Option<&FileNodes> {
+        self.shards[shard_of(path)].get(path)
+    }
+
+    fn contains_key(&self, path: &[u8]) -> bool {
+        self.get(path).is_some()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&Vec<u8>, &FileNodes)> {
+        self.shards.iter().flat_map(|s| s.iter())
+    }
+}
 
 /// What one changeset contributes to the later phases.
 struct ChangesetInfo {
@@ -222,15 +291,20 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     let ml = repo.manifestlog()?;
     // Hashed, not ordered: full snapshots re-announce every entry, and
     // those lookups dominate; order is restored where messages need it.
-    let mut file_nodes: HashMap<Vec<u8>, FileNodes> = HashMap::new();
     let deltas: Vec<NewEntries> = (0..ml.len() as i32)
         .into_par_iter()
         .map(|r| manifest_new_entries(ml, Revision(r)))
         .collect();
     let mut ml_checker = EntryChecker::new(ml, b"manifest", cl_len);
+    let mut linkrevs = Vec::with_capacity(deltas.len());
+    let mut per_rev = Vec::with_capacity(deltas.len());
     for (r, entries) in deltas.into_iter().enumerate() {
         let rev = Revision(r as i32);
-        let Ok(node) = ml.node(rev) else { continue };
+        let Ok(node) = ml.node(rev) else {
+            linkrevs.push(None);
+            per_rev.push(Vec::new());
+            continue;
+        };
         let expected = manifest_linkrevs.remove(&node);
         let lr = ml_checker.check(&mut report, rev, &node, expected.as_deref().unwrap_or(&[]));
         if expected.is_none() {
@@ -240,26 +314,20 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
                 Some(b"manifest"),
             );
         }
+        linkrevs.push(lr);
         match entries {
-            Ok(entries) => {
-                for (path, fnode) in entries {
-                    match file_nodes.get_mut(&path) {
-                        Some(nodes) => {
-                            nodes.entry(fnode).or_insert(lr);
-                        }
-                        None => {
-                            file_nodes.insert(path, HashMap::from([(fnode, lr)]));
-                        }
-                    }
-                }
+            Ok(buckets) => per_rev.push(buckets),
+            Err(e) => {
+                per_rev.push(Vec::new());
+                report.err(
+                    lr,
+                    &format!("reading delta {}: {e}", node.short()),
+                    Some(b"manifest"),
+                );
             }
-            Err(e) => report.err(
-                lr,
-                &format!("reading delta {}: {e}", node.short()),
-                Some(b"manifest"),
-            ),
         }
     }
+    let file_nodes = ManifestFiles::build(per_rev, &linkrevs);
     let mut dangling: Vec<(i32, Node)> = manifest_linkrevs
         .iter()
         .flat_map(|(m, revs)| revs.iter().map(move |c| (*c, *m)))
@@ -295,13 +363,17 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     }
 
     report.status("checking files");
-    let files: BTreeSet<&Vec<u8>> = file_nodes.keys().chain(file_linkrevs.keys()).collect();
+    let files: BTreeSet<&Vec<u8>> = file_nodes
+        .iter()
+        .map(|(f, _)| f)
+        .chain(file_linkrevs.keys())
+        .collect();
     let empty_nodes = HashMap::new();
     let results: Vec<(Report, usize)> = files
         .par_iter()
         .map(|f| {
             let linkrevs = file_linkrevs.get(*f).map(Vec::as_slice).unwrap_or(&[]);
-            let nodes = file_nodes.get(*f).unwrap_or(&empty_nodes);
+            let nodes = file_nodes.get(f).unwrap_or(&empty_nodes);
             check_filelog(repo, f, linkrevs, nodes, cl_len)
         })
         .collect();
@@ -381,7 +453,7 @@ fn manifest_new_entries(ml: &Revlog, rev: Revision) -> NewEntries {
                 .collect()
         }
     };
-    let mut entries = Vec::new();
+    let mut buckets: Vec<Bucket> = (0..SHARDS).map(|_| Vec::new()).collect();
     for line in lines.split(|&b| b == b'\n') {
         if line.is_empty() {
             continue;
@@ -394,9 +466,10 @@ fn manifest_new_entries(ml: &Revlog, rev: Revision) -> NewEntries {
             .get(nul + 1..nul + 41)
             .ok_or("malformed manifest line")?;
         let node = Node::from_hex(hex).ok_or("malformed manifest node")?;
-        entries.push((line[..nul].to_vec(), node));
+        let path = &line[..nul];
+        buckets[shard_of(path)].push((path.to_vec(), node));
     }
-    Ok(entries)
+    Ok(buckets)
 }
 
 /// Checks one filelog; returns its report and its number of revisions.
