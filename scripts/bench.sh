@@ -42,6 +42,9 @@ fi
 (cd "$ROOT" && cargo build --release -j2 -q)
 QS="$ROOT/target/release/qs"
 FILE="$(cd "$REPO" && HGPLAIN=1 "$HG" files -r tip | sed -n '100p')"
+# rhg resolves only revision numbers and hashes natively, not `tip`: the
+# numeric forms let it answer by itself.
+TIPREV="$(cd "$REPO" && HGPLAIN=1 "$HG" log -r tip -T '{rev}')"
 
 if [[ "${BENCH_RHG:-1}" != 0 ]]; then
     RHG="$(bash "$ROOT/scripts/setup-rhg.sh" --print)"
@@ -53,8 +56,11 @@ exec "$PY" "$ROOT/scripts/bench/compare.py" "$REPO" "$HG" "$QS" "$RUNS" -- \
     "log -r tip" \
     "log -l 1000" \
     "files -r tip" \
+    "files -r $TIPREV" \
     "cat -r tip $FILE" \
+    "cat -r $TIPREV $FILE" \
     "identify" \
+    "status" \
     "heads" \
     "tags" \
     "verify"
