@@ -14,6 +14,7 @@ pub mod repo;
 pub mod revset;
 pub mod revspec;
 pub mod status;
+pub mod template;
 pub mod tags_cache;
 pub mod util;
 pub mod verify;
