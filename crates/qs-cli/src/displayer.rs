@@ -70,7 +70,7 @@ pub fn show_revs(inv: &mut Invocation<'_, '_>, revs: &[Revision], graph: bool) -
         env,
         ..
     } = inv;
-    let plain = env.contains_key("HGPLAIN")
+    let plain = (env.contains_key("HGPLAIN") || env.contains_key("HGPLAINEXCEPT"))
         && !env
             .get("HGPLAINEXCEPT")
             .is_some_and(|e| e.split(',').any(|x| x.trim() == "graph"));
@@ -110,8 +110,15 @@ pub fn show_revs(inv: &mut Invocation<'_, '_>, revs: &[Revision], graph: bool) -
 pub enum Displayer<'r> {
     /// hg's built-in printer (`display.rs`).
     Default,
-    /// `-T json`.
-    Json { count: usize },
+    /// `-T json`: hg's JSON formatter writes `[` at once and each item
+    /// when the next one starts (or at the end).
+    Json {
+        count: usize,
+        pending: Option<Vec<u8>>,
+    },
+    /// A template that failed to parse: hg reports it at the first
+    /// changeset, so an empty selection prints nothing.
+    Failed(Option<TemplateError>),
     /// A template (literal, `[templates]` reference or style).
     Template(Box<TemplateDisplayer<'r>>),
 }
@@ -283,15 +290,24 @@ impl<'r> Displayer<'r> {
         let opts = engine_options(inv, repo, flags);
         match spec {
             Spec::None => Ok(Displayer::Default),
-            Spec::Json => Ok(Displayer::Json { count: 0 }),
+            Spec::Json => Ok(Displayer::Json {
+                count: 0,
+                pending: None,
+            }),
             Spec::Literal(text) => {
                 let engine = Engine::new(repo, opts, templates, &aliases);
-                let main = engine.parse(&text)?;
+                let main = match engine.parse(&text) {
+                    Ok(m) => m,
+                    Err(e) => return Ok(Displayer::Failed(Some(e))),
+                };
                 Ok(Displayer::Template(Box::new(TemplateDisplayer::new(engine, main, None)?)))
             }
             Spec::Reference(name) => {
                 let engine = Engine::new(repo, opts, templates, &aliases);
-                let main = engine.named(&name)?;
+                let main = match engine.named(&name) {
+                    Ok(m) => m,
+                    Err(e) => return Ok(Displayer::Failed(Some(e))),
+                };
                 Ok(Displayer::Template(Box::new(TemplateDisplayer::new(
                     engine,
                     main,
@@ -348,6 +364,7 @@ impl<'r> Displayer<'r> {
     /// Text written before the first changeset.
     pub fn begin(&mut self) -> CliResult<Vec<u8>> {
         match self {
+            Displayer::Json { .. } => Ok(b"[".to_vec()),
             Displayer::Template(t) => match &t.docheader {
                 Some(e) => Ok(t.engine.render(e, &Mapping::vars([]))?),
                 None => Ok(Vec::new()),
@@ -363,13 +380,19 @@ impl<'r> Displayer<'r> {
                 let (head, rest) = crate::display::changeset_text(repo, rev, flags)?;
                 Ok([head, rest].concat())
             }
-            Displayer::Json { count } => {
+            Displayer::Json { count, pending } => {
                 let mut out = Vec::new();
-                out.extend_from_slice(if *count == 0 { b"[\n" } else { b",\n" });
+                if let Some(item) = pending.take() {
+                    out.extend_from_slice(if *count == 1 { b"\n" } else { b",\n" });
+                    out.extend_from_slice(&item);
+                }
                 *count += 1;
-                out.extend_from_slice(&crate::display::json_changeset(repo, rev, flags)?);
+                *pending = Some(crate::display::json_changeset(repo, rev, flags)?);
                 Ok(out)
             }
+            Displayer::Failed(err) => Err(err
+                .take()
+                .map_or_else(|| CliError::Exit(255), CliError::from)),
             Displayer::Template(t) => t.render(rev, graphwidth),
         }
     }
@@ -378,11 +401,16 @@ impl<'r> Displayer<'r> {
     pub fn end(&mut self) -> CliResult<Vec<u8>> {
         match self {
             Displayer::Default => Ok(Vec::new()),
-            Displayer::Json { count } => Ok(if *count == 0 {
-                b"[\n]\n".to_vec()
-            } else {
-                b"\n]\n".to_vec()
-            }),
+            Displayer::Json { count, pending } => {
+                let mut out = Vec::new();
+                if let Some(item) = pending.take() {
+                    out.extend_from_slice(if *count == 1 { b"\n" } else { b",\n" });
+                    out.extend_from_slice(&item);
+                }
+                out.extend_from_slice(b"\n]\n");
+                Ok(out)
+            }
+            Displayer::Failed(_) => Ok(Vec::new()),
             Displayer::Template(t) => {
                 let mut out = t.footer_text.take().unwrap_or_default();
                 if let Some(e) = &t.docfooter {

@@ -237,6 +237,18 @@ impl Engine<'_> {
         match intype(name) {
             In::Bytes => {
                 let s = self.show(v, m)?;
+                match name {
+                    "fill68" | "fill76" => {
+                        let w = if name == "fill68" { 68 } else { 76 };
+                        return text::fill(&s, w, b"", b"")
+                            .map(Value::Bytes)
+                            .map_err(super::eval::abort);
+                    }
+                    "utf8" => {
+                        text::decode_local(&s).map_err(super::eval::abort)?;
+                    }
+                    _ => {}
+                }
                 Ok(self.bytes_filter(name, &s))
             }
             In::Date => {
@@ -311,12 +323,16 @@ impl Engine<'_> {
                 let no_nul: Vec<u8> = s.iter().copied().filter(|&b| b != 0).collect();
                 text::html_escape(&no_nul)
             }
-            "fill68" => text::fill(s, 68, b"", b""),
-            "fill76" => text::fill(s, 76, b"", b""),
             "firstline" => firstline(s),
             "hex" => s.iter().flat_map(|b| format!("{b:02x}").into_bytes()).collect(),
-            "lower" => s.to_ascii_lowercase(),
-            "upper" => s.to_ascii_uppercase(),
+            "lower" => match std::str::from_utf8(s) {
+                Ok(t) => t.to_lowercase().into_bytes(),
+                Err(_) => s.to_ascii_lowercase(),
+            },
+            "upper" => match std::str::from_utf8(s) {
+                Ok(t) => t.to_uppercase().into_bytes(),
+                Err(_) => s.to_ascii_uppercase(),
+            },
             "nonempty" => {
                 if s.is_empty() {
                     b"(none)".to_vec()

@@ -150,7 +150,8 @@ impl StringMatcher {
 
 fn compile_regex(pattern: &[u8]) -> Option<regex::bytes::Regex> {
     let translated = qs_dirstate::pyre::translate(pattern).ok()?;
-    regex::bytes::Regex::new(&translated).ok()
+    // Patterns on bytes: `\w`, `\d`, `\s` are ASCII classes, as in Python.
+    regex::bytes::Regex::new(&format!("(?-u){translated}")).ok()
 }
 
 /// Python `re.sub` replacement syntax → the regex crate's.
@@ -276,7 +277,9 @@ impl Engine<'_> {
                         hang = self.eval_string(&a[3], m)?;
                     }
                 }
-                Ok(Value::Bytes(text::fill(&t, width.max(0) as usize, &init, &hang)))
+                text::fill(&t, width.max(0) as usize, &init, &hang)
+                    .map(Value::Bytes)
+                    .map_err(abort)
             }
             "filter" => {
                 if !(1..=2).contains(&n) {
@@ -729,7 +732,9 @@ impl Engine<'_> {
         if !lower.iter().all(|b| b.is_ascii_hexdigit()) {
             return Ok(hex.to_vec());
         }
-        let nodes = self.all_hex_nodes()?;
+        let mut nodes = self.all_hex_nodes()?;
+        // The null revision takes part in prefix matching.
+        nodes.push(qs_store::NULL_NODE.hex().into_bytes());
         let full: Vec<&Vec<u8>> = nodes.iter().filter(|n| n.starts_with(&lower)).collect();
         if full.len() != 1 {
             return Ok(hex.to_vec());
@@ -740,7 +745,7 @@ impl Engine<'_> {
         for l in min..=40 {
             let prefix = &node[..l];
             let unique = nodes.iter().filter(|n| n.starts_with(prefix)).count() == 1;
-            if !unique {
+            if !unique || prefix.iter().all(|&b| b == b'f') {
                 continue;
             }
             // A prefix that reads as a revision number must be longer.
@@ -782,7 +787,12 @@ pub(crate) fn hybrid_dict(data: Vec<(Vec<u8>, PyVal)>) -> Value {
         .map(|(k, v)| {
             let mut fmt = k.clone();
             fmt.push(b'=');
-            fmt.extend_from_slice(&v.flatten());
+            match &v {
+                PyVal::Bytes(b) => fmt.extend_from_slice(b),
+                PyVal::Int(i) => fmt.extend_from_slice(i.to_string().as_bytes()),
+                PyVal::None => fmt.extend_from_slice(b"None"),
+                other => fmt.extend_from_slice(other.repr().as_bytes()),
+            }
             HItem {
                 map: Mapping::vars([("key", Value::Bytes(k.clone())), ("value", Value::from_py(&v))]),
                 key: PyVal::Bytes(k),
@@ -842,7 +852,7 @@ fn format_spec(fmt: &[u8], args: &[PyVal]) -> TResult<Vec<u8>> {
         match code {
             b'd' => {
                 let n = super::eval::py_int(arg).ok_or_else(|| perr("not an integer"))?;
-                out.extend_from_slice(format!("_rev({n})").as_bytes());
+                out.extend_from_slice(n.to_string().as_bytes());
             }
             b's' => out.extend_from_slice(&quoted(&arg.flatten())),
             b'r' => {

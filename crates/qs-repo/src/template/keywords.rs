@@ -258,7 +258,7 @@ impl Engine<'_> {
                 compat_list("branch", Some("branches"), None, values)
             }
             "closesbranch" => Value::Bool(cs.is_close()),
-            "bisect" => text(Vec::new()),
+            "bisect" => Value::None,
             "bookmarks" => {
                 let marks = self.repo.bookmarks()?;
                 let active = marks.active.clone().map_or(Value::None, Value::Bytes);

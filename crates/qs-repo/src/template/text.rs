@@ -234,53 +234,159 @@ pub fn html_escape(text: &[u8]) -> Vec<u8> {
     out
 }
 
+/// hg's `encoding.fromlocal` check: the text as UTF-8, or hg's
+/// `decoding near '...': ...!` message.
+pub fn decode_local(s: &[u8]) -> Result<&str, Vec<u8>> {
+    match std::str::from_utf8(s) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            let start = e.valid_up_to();
+            let first = s.get(start).copied().unwrap_or(0);
+            let (span, reason) = match e.error_len() {
+                None => (s.len() - start, "unexpected end of data"),
+                Some(n) => {
+                    let invalid_start = matches!(first, 0x80..=0xc1 | 0xf5..=0xff);
+                    (
+                        n,
+                        if invalid_start {
+                            "invalid start byte"
+                        } else {
+                            "invalid continuation byte"
+                        },
+                    )
+                }
+            };
+            let what = if span <= 1 {
+                format!("byte 0x{first:02x} in position {start}")
+            } else {
+                format!("bytes in position {}-{}", start, start + span - 1)
+            };
+            let mut msg = b"decoding near '".to_vec();
+            msg.extend_from_slice(&s[start.saturating_sub(10)..(start + 10).min(s.len())]);
+            msg.extend_from_slice(format!("': 'utf-8' codec can't decode {what}: {reason}!").as_bytes());
+            Err(msg)
+        }
+    }
+}
+
+/// Terminal columns of a character (East Asian wide and fullwidth: 2).
+pub fn char_width(c: char) -> usize {
+    let u = c as u32;
+    let wide = matches!(u,
+        0x1100..=0x115f
+            | 0x2e80..=0x303e
+            | 0x3041..=0x33ff
+            | 0x3400..=0x4dbf
+            | 0x4e00..=0x9fff
+            | 0xa000..=0xa4cf
+            | 0xac00..=0xd7a3
+            | 0xf900..=0xfaff
+            | 0xfe30..=0xfe4f
+            | 0xff00..=0xff60
+            | 0xffe0..=0xffe6
+            | 0x1f300..=0x1f64f
+            | 0x1f900..=0x1f9ff
+            | 0x20000..=0x3fffd);
+    if wide {
+        2
+    } else {
+        1
+    }
+}
+
+fn width_of(chars: &[char]) -> usize {
+    chars.iter().map(|&c| char_width(c)).sum()
+}
+
+fn is_letter(c: Option<&char>) -> bool {
+    c.is_some_and(|c| c.is_alphabetic())
+}
+
+/// Splits a run of non-spaces after hyphens the way Python's
+/// `TextWrapper.wordsep_re` does (`two-letter-` prefixes before letters).
+fn split_hyphenated(word: &[char], out: &mut Vec<Vec<char>>) {
+    let mut start = 0;
+    for i in 0..word.len() {
+        if word[i] != '-' || i < 2 {
+            continue;
+        }
+        let before = (is_letter(word.get(i - 1)) && is_letter(word.get(i - 2)))
+            || (i >= 3 && is_letter(word.get(i - 1)) && word[i - 2] == '-' && is_letter(word.get(i - 3)));
+        let after = is_letter(word.get(i + 1))
+            && (is_letter(word.get(i + 2))
+                || (word.get(i + 2) == Some(&'-') && is_letter(word.get(i + 3))));
+        if before && after && i + 1 > start {
+            out.push(word[start..=i].to_vec());
+            start = i + 1;
+        }
+    }
+    if start < word.len() {
+        out.push(word[start..].to_vec());
+    }
+}
+
 /// Python `textwrap.fill` as hg's `stringutil.wrap` configures it
-/// (whitespace runs are break points; words longer than the width are
-/// cut).
-pub fn wrap(line: &[u8], width: usize, initindent: &[u8], hangindent: &[u8]) -> Vec<u8> {
-    let maxindent = initindent.len().max(hangindent.len());
+/// (column widths, hyphenated words may break, over-long words are cut).
+pub fn wrap(line: &str, width: usize, initindent: &str, hangindent: &str) -> String {
+    let maxindent = initindent.chars().count().max(hangindent.chars().count());
     let width = if width <= maxindent {
         78.max(maxindent + 1)
     } else {
         width
     };
-    // expand_tabs then replace_whitespace.
-    let mut text = Vec::with_capacity(line.len());
-    for &b in line {
-        match b {
-            b'\t' => {
-                let col = text.len() - text.iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+    let mut text: Vec<char> = Vec::with_capacity(line.len());
+    let mut col = 0;
+    for c in line.chars() {
+        match c {
+            '\t' => {
                 let n = 8 - col % 8;
-                text.extend(std::iter::repeat_n(b' ', n));
+                text.extend(std::iter::repeat_n(' ', n));
+                col += n;
             }
-            b'\n' | 0x0b | 0x0c | b'\r' => text.push(b' '),
-            _ => text.push(b),
+            '\n' | '\r' => {
+                text.push(' ');
+                col = 0;
+            }
+            '\u{0b}' | '\u{0c}' => {
+                text.push(' ');
+                col += 1;
+            }
+            _ => {
+                text.push(c);
+                col += 1;
+            }
         }
     }
-    // Chunks: alternating runs of spaces and non-spaces.
-    let mut chunks: Vec<Vec<u8>> = Vec::new();
+    let is_ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0b}' | '\u{0c}');
+    let mut chunks: Vec<Vec<char>> = Vec::new();
     let mut i = 0;
     while i < text.len() {
-        let space = text[i] == b' ';
+        let space = is_ws(text[i]);
         let start = i;
-        while i < text.len() && (text[i] == b' ') == space {
+        while i < text.len() && is_ws(text[i]) == space {
             i += 1;
         }
-        chunks.push(text[start..i].to_vec());
+        if space {
+            chunks.push(text[start..i].to_vec());
+        } else {
+            split_hyphenated(&text[start..i], &mut chunks);
+        }
     }
     chunks.reverse();
-    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let all_space = |c: &Vec<char>| c.iter().all(|&x| is_ws(x));
+    let mut lines: Vec<String> = Vec::new();
     while !chunks.is_empty() {
         let indent = if lines.is_empty() { initindent } else { hangindent };
-        let w = width.saturating_sub(indent.len());
-        if !lines.is_empty() && chunks.last().is_some_and(|c| c.iter().all(|&b| b == b' ')) {
+        let w = width.saturating_sub(indent.chars().count());
+        if !lines.is_empty() && chunks.last().is_some_and(all_space) {
             chunks.pop();
         }
-        let mut cur: Vec<Vec<u8>> = Vec::new();
+        let mut cur: Vec<Vec<char>> = Vec::new();
         let mut cur_len = 0;
         while let Some(last) = chunks.last() {
-            if cur_len + last.len() <= w {
-                cur_len += last.len();
+            let l = width_of(last);
+            if cur_len + l <= w {
+                cur_len += l;
                 if let Some(c) = chunks.pop() {
                     cur.push(c);
                 }
@@ -289,67 +395,84 @@ pub fn wrap(line: &[u8], width: usize, initindent: &[u8], hangindent: &[u8]) -> 
             }
         }
         if let Some(last) = chunks.last_mut() {
-            if last.len() > w {
-                let space_left = if w < 1 { 1 } else { (w - cur_len).max(1) };
-                let head = last[..space_left.min(last.len())].to_vec();
-                let tail = last[space_left.min(last.len())..].to_vec();
+            if width_of(last) > w {
+                let space_left = if w > cur_len { w - cur_len } else { 1 }.max(1);
+                let mut l = 0;
+                let mut cut = last.len();
+                for (k, &c) in last.iter().enumerate() {
+                    l += char_width(c);
+                    if space_left < l {
+                        cut = k;
+                        break;
+                    }
+                }
+                let tail = last.split_off(cut);
+                let head = std::mem::replace(last, tail);
                 cur.push(head);
-                *last = tail;
                 if last.is_empty() {
                     chunks.pop();
                 }
             }
         }
-        if cur.last().is_some_and(|c| c.iter().all(|&b| b == b' ')) {
+        if cur.last().is_some_and(all_space) {
             cur.pop();
         }
         if !cur.is_empty() {
-            let mut l = indent.to_vec();
+            let mut l = indent.to_string();
             for c in cur {
-                l.extend_from_slice(&c);
+                l.extend(c);
             }
             lines.push(l);
         }
     }
-    lines.join(&b'\n')
+    lines.join("\n")
 }
 
 /// hg's `templatefilters.fill`: wraps each paragraph (separated by blank
 /// lines or list bullets) to `width`.
-pub fn fill(text: &[u8], width: usize, initindent: &[u8], hangindent: &[u8]) -> Vec<u8> {
+pub fn fill(text: &[u8], width: usize, initindent: &[u8], hangindent: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+    let init = decode_local(initindent)?;
+    let hang = decode_local(hangindent)?;
     let mut out = Vec::with_capacity(text.len() + 16);
     let mut start = 0;
     loop {
         match find_para_break(text, start) {
             Some((m_start, m_end)) => {
-                let para = &text[start..m_start];
-                out.extend_from_slice(&wrap_para(para, width, initindent, hangindent));
+                let para = decode_local(&text[start..m_start])?;
+                out.extend_from_slice(wrap_para(para, width, init, hang).as_bytes());
                 out.extend_from_slice(&text[m_start..m_end]);
                 start = m_end;
             }
             None => {
-                let rest = &text[start..];
-                let w = rest.iter().rposition(|&b| !is_py_space(b)).map_or(0, |p| p + 1);
-                out.extend_from_slice(&wrap_para(&rest[..w], width, initindent, hangindent));
-                out.extend_from_slice(&rest[w..]);
+                let rest = decode_local(&text[start..])?;
+                let w = rest.trim_end_matches(char::is_whitespace);
+                out.extend_from_slice(wrap_para(w, width, init, hang).as_bytes());
+                out.extend_from_slice(&rest.as_bytes()[w.len()..]);
                 break;
             }
         }
     }
-    out
+    Ok(out)
 }
 
-fn wrap_para(para: &[u8], width: usize, initindent: &[u8], hangindent: &[u8]) -> Vec<u8> {
-    let once = wrap(para, width, b"", b"");
-    let mut squeezed = Vec::with_capacity(once.len());
-    for &b in &once {
-        if b == b' ' && squeezed.last() == Some(&b' ') {
-            // "  +" -> " ": keep one of a run.
+fn wrap_para(para: &str, width: usize, initindent: &str, hangindent: &str) -> String {
+    let once = wrap(para, width, "", "");
+    let mut squeezed = String::with_capacity(once.len());
+    for c in once.chars() {
+        if c == ' ' && squeezed.ends_with("  ") {
             continue;
         }
-        squeezed.push(b);
+        squeezed.push(c);
     }
-    wrap(&squeezed, width, initindent, hangindent)
+    // `  +` becomes one space.
+    let mut single = String::with_capacity(squeezed.len());
+    for c in squeezed.chars() {
+        if c == ' ' && single.ends_with(' ') {
+            continue;
+        }
+        single.push(c);
+    }
+    wrap(&single, width, initindent, hangindent)
 }
 
 /// The next match of `(\n\n|\n\s*[-*]\s*)` from `start`: (start, end).
@@ -364,7 +487,6 @@ fn find_para_break(text: &[u8], start: usize) -> Option<(usize, usize)> {
             while j < text.len() && is_py_space(text[j]) {
                 j += 1;
             }
-            // Backtrack like the regex: \s* is greedy but may give back.
             let mut k = j;
             loop {
                 if k < text.len() && (text[k] == b'-' || text[k] == b'*') {
@@ -399,6 +521,8 @@ mod tests {
         assert_eq!(json_escape("é<".as_bytes(), true), b"\\u00e9\\u003c");
         assert_eq!(json_escape(b"\xdd", true), b"\\udcdd");
         assert_eq!(url_quote(b"a b/c", b"/"), b"a%20b/c");
-        assert_eq!(wrap(b"aaa bbb ccc", 7, b"", b""), b"aaa bbb\nccc");
+        assert_eq!(wrap("aaa bbb ccc", 7, "", ""), "aaa bbb\nccc");
+        assert_eq!(wrap("remove short-lived", 15, "", ""), "remove short-\nlived");
+        assert!(decode_local(b"ab\xe9cd").is_err());
     }
 }
