@@ -21,14 +21,21 @@ use crate::styles;
 impl From<TemplateError> for CliError {
     fn from(e: TemplateError) -> Self {
         match e {
-            TemplateError::Parse(p) => CliError::Message {
-                text: String::from_utf8_lossy(&p.render()).into_owned(),
+            TemplateError::Parse(p) => CliError::Bytes {
+                bytes: p.render(),
                 code: 255,
             },
-            TemplateError::Abort { message, hint } => CliError::Abort {
-                message: String::from_utf8_lossy(&message).into_owned(),
-                hint: hint.map(|h| String::from_utf8_lossy(&h).into_owned()),
-            },
+            TemplateError::Abort { message, hint } => {
+                let mut bytes = b"abort: ".to_vec();
+                bytes.extend_from_slice(&message);
+                bytes.push(b'\n');
+                if let Some(h) = hint {
+                    bytes.push(b'(');
+                    bytes.extend_from_slice(&h);
+                    bytes.extend_from_slice(b")\n");
+                }
+                CliError::Bytes { bytes, code: 255 }
+            }
             TemplateError::Repo(r) => r.into(),
         }
     }
@@ -86,6 +93,12 @@ pub fn show_revs(inv: &mut Invocation<'_, '_>, revs: &[Revision], graph: bool) -
         debug: ui.debug_flag(),
     };
     let mut displayer = Displayer::new(ui, &parts, repo)?;
+    if graph && config.get(b"command-templates", b"graphnode").is_some_and(|v| !v.is_empty()) {
+        return Err(CliError::abort_hint(
+            "[command-templates] graphnode is not supported by qs yet",
+            "use Mercurial's 'hg' for this command line",
+        ));
+    }
     if graph {
         return crate::graph::show(ui, repo, revs, &mut displayer, flags, plain);
     }
@@ -317,7 +330,9 @@ impl<'r> Displayer<'r> {
             Spec::Style(style) => {
                 let mut named: Vec<(Vec<u8>, Vec<u8>)> = style.templates();
                 named.extend(templates);
-                let engine = Engine::new(repo, opts, named, &aliases);
+                let mut all_aliases = style.aliases();
+                all_aliases.extend(aliases);
+                let engine = Engine::new(repo, opts, named, &all_aliases);
                 let pick = |base: &str| -> Option<String> {
                     let mut chosen = None;
                     for (on, suffix) in [

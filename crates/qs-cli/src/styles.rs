@@ -9,18 +9,133 @@ pub struct Style {
     pub name: &'static str,
     /// `(name, template)` pairs; `None` for styles not carried yet.
     pub templates: Option<&'static [(&'static str, &'static str)]>,
+    /// Whether the style builds on the default style's templates.
+    pub on_default: bool,
+}
+
+type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+fn owned(pairs: &[(&str, &str)]) -> Pairs {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+        .collect()
 }
 
 impl Style {
-    /// The named templates, owned.
-    pub fn templates(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
-        self.templates
-            .unwrap_or(&[])
-            .iter()
-            .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
-            .collect()
+    /// The named templates (the default style's first when the style
+    /// builds on it; later entries win).
+    pub fn templates(&self) -> Pairs {
+        let mut out = if self.on_default {
+            owned(DEFAULT_MAP)
+        } else {
+            Vec::new()
+        };
+        out.extend(owned(self.templates.unwrap_or(&[])));
+        out
+    }
+
+    /// The style's template aliases.
+    pub fn aliases(&self) -> Pairs {
+        if self.on_default {
+            owned(DEFAULT_ALIASES)
+        } else {
+            Vec::new()
+        }
     }
 }
+
+/// hg's default style as templates (what `phases` and `status` build on;
+/// `-T default` itself uses the hand-written printer).
+const DEFAULT_MAP: &[(&str, &str)] = &[
+    (
+        "changeset",
+        r"{cset}{branches}{bookmarks}{tags}{parents}{luser}{ldate}{ltroubles}{lobsfate}{summary}\n",
+    ),
+    ("changeset_quiet", "{lnode}"),
+    (
+        "changeset_verbose",
+        r"{cset}{branches}{bookmarks}{tags}{parents}{luser}{ldate}{ltroubles}{lobsfate}{lfiles}{lfile_copies_switch}{description}\n",
+    ),
+    (
+        "changeset_debug",
+        r"{fullcset}{branches}{bookmarks}{tags}{lphase}{parents}{manifest}{luser}{ldate}{ltroubles}{lobsfate}{lfile_mods}{lfile_adds}{lfile_dels}{lfile_copies_switch}{extras}{description}\n",
+    ),
+    ("lfiles", r#"{if(files, label("ui.note log.files", "files:       {files}\n"))}"#),
+    ("lfile_mods", r#"{if(file_mods, label("ui.debug log.files", "files:       {file_mods}\n"))}"#),
+    ("lfile_adds", r#"{if(file_adds, label("ui.debug log.files", "files+:      {file_adds}\n"))}"#),
+    ("lfile_dels", r#"{if(file_dels, label("ui.debug log.files", "files-:      {file_dels}\n"))}"#),
+    (
+        "lfile_copies_switch",
+        r#"{if(file_copies_switch, label("ui.note log.copies", "copies:     {file_copies_switch % ' {name} ({source})'}\n"))}"#,
+    ),
+    ("cset", r#"{labelcset("changeset:   {rev}:{node|short}")}\n"#),
+    ("fullcset", r#"{labelcset("changeset:   {rev}:{node}")}\n"#),
+    ("lphase", r#"{label("log.phase", "phase:       {phase}")}\n"#),
+    ("parent", r#"{label("log.parent changeset.{phase}", "parent:      {rev}:{node|formatnode}")}\n"#),
+    ("lnode", r#"{label("log.node", "{rev}:{node|short}")}\n"#),
+    ("manifest", r#"{label("ui.debug log.manifest", "manifest:    {rev}:{node}")}\n"#),
+    ("branch", r#"{label("log.branch", "branch:      {branch}")}\n"#),
+    ("tag", r#"{label("log.tag", "tag:         {tag}")}\n"#),
+    ("bookmark", r#"{label("log.bookmark", "bookmark:    {bookmark}")}\n"#),
+    ("luser", r#"{label("log.user", "user:        {author}")}\n"#),
+    ("summary", r#"{if(desc|strip, "{label('log.summary', 'summary:     {desc|firstline}')}\n")}"#),
+    ("ldate", r#"{label("log.date", "date:        {date|date}")}\n"#),
+    (
+        "ltroubles",
+        r#"{if(instabilities, "{label('log.instability', 'instability: {join(instabilities, ", ")}')}\n")}"#,
+    ),
+    ("extra", r#"{label("ui.debug log.extra", "extra:       {key}={value|stringescape}")}\n"#),
+    (
+        "description",
+        r#"{if(desc|strip, "{label('ui.note log.description', 'description:')}
+{label('ui.note log.description', '{desc|strip}')}\n\n")}"#,
+    ),
+    ("lobsfate", r#"{if(obsfate, "{label('log.obsfate', '{obsfate % "obsolete:    {fate}\n"}')}")}"#),
+];
+
+const DEFAULT_ALIASES: &[(&str, &str)] = &[(
+    "labelcset(expr)",
+    r#"label(separate(" ", "log.changeset", "changeset.{phase}", if(obsolete, "changeset.obsolete"), if(instabilities, "changeset.unstable"), join(instabilities % "instability.{instability}", " ")), expr)"#,
+)];
+
+/// `phases`: the default style with each changeset's phase.
+const PHASES: &[(&str, &str)] = &[
+    (
+        "changeset",
+        r"{cset}{branches}{bookmarks}{tags}{lphase}{parents}{luser}{ldate}{summary}\n",
+    ),
+    (
+        "changeset_verbose",
+        r"{cset}{branches}{bookmarks}{tags}{lphase}{parents}{luser}{ldate}{lfiles}{lfile_copies_switch}{description}\n",
+    ),
+];
+
+/// `status`: the default style with files listed as `status` does.
+const STATUS: &[(&str, &str)] = &[
+    (
+        "changeset",
+        r"{cset}{branches}{bookmarks}{tags}{parents}{luser}{ldate}{summary}{lfiles}\n",
+    ),
+    (
+        "changeset_verbose",
+        r"{cset}{branches}{bookmarks}{tags}{parents}{luser}{ldate}{description}{lfiles}\n",
+    ),
+    (
+        "changeset_debug",
+        r"{fullcset}{branches}{bookmarks}{tags}{lphase}{parents}{manifest}{luser}{ldate}{extras}{description}{lfiles}\n",
+    ),
+    ("lfiles", r#"{if(files, label("ui.note log.files", "files:\n"))}{lfile_mods}{lfile_adds}{lfile_dels}"#),
+    ("lfile_adds", r#"{file_adds % "{lfile_add}{lfile_src}"}"#),
+    ("lfile_mods", r#"{file_mods % "{lfile_mod}{lfile_src}"}"#),
+    ("lfile_add", r#"{label("status.added", "A {file}\n")}"#),
+    ("lfile_mod", r#"{label("status.modified", "M {file}\n")}"#),
+    (
+        "lfile_src",
+        r#"{ifcontains(file, file_copies_switch, label("status.copied", "  {get(file_copies_switch, file)}\n"))}"#,
+    ),
+    ("lfile_dels", r#"{file_dels % "{label('status.removed', 'R {file}\n')}"}"#),
+];
 
 /// The style names hg lists for `-T list`.
 pub const NAMES: &[&str] = &[
@@ -62,34 +177,42 @@ static STYLES: &[Style] = &[
     Style {
         name: "bisect",
         templates: None,
+        on_default: false,
     },
     Style {
         name: "changelog",
         templates: None,
+        on_default: false,
     },
     Style {
         name: "compact",
         templates: Some(COMPACT),
+        on_default: false,
     },
     Style {
         name: "default",
         templates: Some(&[]),
+        on_default: true,
     },
     Style {
         name: "phases",
-        templates: None,
+        templates: Some(PHASES),
+        on_default: true,
     },
     Style {
         name: "show",
         templates: None,
+        on_default: false,
     },
     Style {
         name: "status",
-        templates: None,
+        templates: Some(STATUS),
+        on_default: true,
     },
     Style {
         name: "xml",
         templates: None,
+        on_default: false,
     },
 ];
 

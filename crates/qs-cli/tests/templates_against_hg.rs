@@ -299,11 +299,24 @@ const ERRORS: &[&str] = &[
     "{rev.node.x}",
 ];
 
-/// Invocations on a shared fixture; hg's answers are not taken from the
-/// on-disk cache (answers cached from an earlier build of a fixture with
-/// the same stamp were seen to be stale).
+/// Invocations on a shared fixture (hg's answers cached on disk). hg's
+/// command server leaks a style's templates into later commands (after
+/// `log -T compact`, `log -v` stops showing bookmarks), so commands using
+/// a style run as their own hg process (an extra environment variable
+/// keeps them off the server). The leading `--config` keys this test's
+/// cache entries apart from answers cached before that was known.
 fn fixture(name: &str, args: &[&str]) -> Invocation {
-    Invocation::fixture(name, args).uncached()
+    let mut all = vec!["--config", "qs-tests.templates=3"];
+    all.extend_from_slice(args);
+    let inv = Invocation::fixture(name, &all);
+    let styled = args
+        .iter()
+        .any(|a| *a == "--style" || *a == "compact" || a.starts_with("ui.style=") || *a == "changelog");
+    if styled {
+        inv.env("QS_TEST_OWN_PROCESS", "1")
+    } else {
+        inv
+    }
 }
 
 fn log_args<'a>(fixture: &str, tmpl: &'a str) -> Vec<&'a str> {
@@ -430,6 +443,15 @@ fn configured_templates_match_hg() {
         &["log", "-T", "compact", "-v"],
         &["log", "-T", "compact", "-q"],
         &["log", "--style", "compact", "--debug"],
+        &["log", "--style", "phases"],
+        &["log", "--style", "phases", "-v"],
+        &["log", "--style", "phases", "--debug"],
+        &["log", "--style", "status"],
+        &["log", "--style", "status", "-v"],
+        &["log", "--style", "status", "--debug"],
+        &["log", "--style", "status", "-q"],
+        &["log", "-T", "changelog"],
+        &["log", "--style", "xml"],
         &["log", "-T", "json"],
         &["log", "-T", "json", "-v"],
         &["log", "-T", "json", "-q"],
