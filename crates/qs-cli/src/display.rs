@@ -138,7 +138,14 @@ pub fn json_changeset(repo: &Repo, rev: Revision, flags: Flags) -> CliResult<Vec
     use qs_repo::template::PyVal;
     let cs = repo.changeset(rev)?;
     let s = |b: &[u8]| PyVal::Bytes(b.to_vec());
-    let list = |items: Vec<&[u8]>| PyVal::List(items.into_iter().map(|b| PyVal::Bytes(b.to_vec())).collect());
+    let list = |items: Vec<&[u8]>| {
+        PyVal::List(
+            items
+                .into_iter()
+                .map(|b| PyVal::Bytes(b.to_vec()))
+                .collect(),
+        )
+    };
     let mut fields: Vec<(&str, PyVal)> = vec![
         ("rev", PyVal::Int(i64::from(rev.0))),
         ("node", s(cs.node.hex().as_bytes())),

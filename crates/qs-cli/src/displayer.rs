@@ -13,10 +13,10 @@ use qs_repo::Repo;
 use qs_store::Revision;
 
 use crate::commands::Invocation;
-use crate::opts::ParsedOpts;
-use crate::ui::Ui;
 use crate::error::{CliError, CliResult};
+use crate::opts::ParsedOpts;
 use crate::styles;
+use crate::ui::Ui;
 
 impl From<TemplateError> for CliError {
     fn from(e: TemplateError) -> Self {
@@ -82,18 +82,18 @@ pub fn show_revs(inv: &mut Invocation<'_, '_>, revs: &[Revision], graph: bool) -
             .get("HGPLAINEXCEPT")
             .is_some_and(|e| e.split(',').any(|x| x.trim() == "graph"));
     let repo = crate::commands::require(repo)?;
-    let parts = Parts {
-        opts,
-        config,
-        cwd,
-    };
+    let parts = Parts { opts, config, cwd };
     let flags = Flags {
         quiet: ui.quiet(),
         verbose: ui.verbose(),
         debug: ui.debug_flag(),
     };
     let mut displayer = Displayer::new(ui, &parts, repo)?;
-    if graph && config.get(b"command-templates", b"graphnode").is_some_and(|v| !v.is_empty()) {
+    if graph
+        && config
+            .get(b"command-templates", b"graphnode")
+            .is_some_and(|v| !v.is_empty())
+    {
         return Err(CliError::abort_hint(
             "[command-templates] graphnode is not supported by qs yet",
             "use Mercurial's 'hg' for this command line",
@@ -197,9 +197,15 @@ fn lookup(inv: &Parts<'_>) -> CliResult<Spec> {
     if t == b"json" {
         return Ok(Spec::Json);
     }
-    if matches!(t.as_slice(), b"cbor" | b"pickle" | b"debug") || t.starts_with(b"json(") || t.starts_with(b"cbor(") {
+    if matches!(t.as_slice(), b"cbor" | b"pickle" | b"debug")
+        || t.starts_with(b"json(")
+        || t.starts_with(b"cbor(")
+    {
         return Err(CliError::abort_hint(
-            format!("template '{}' is not supported by qs yet", String::from_utf8_lossy(&t)),
+            format!(
+                "template '{}' is not supported by qs yet",
+                String::from_utf8_lossy(&t)
+            ),
             "use Mercurial's 'hg' for this command line",
         ));
     }
@@ -313,7 +319,9 @@ impl<'r> Displayer<'r> {
                     Ok(m) => m,
                     Err(e) => return Ok(Displayer::Failed(Some(e))),
                 };
-                Ok(Displayer::Template(Box::new(TemplateDisplayer::new(engine, main, None)?)))
+                Ok(Displayer::Template(Box::new(TemplateDisplayer::new(
+                    engine, main, None,
+                )?)))
             }
             Spec::Reference(name) => {
                 let engine = Engine::new(repo, opts, templates, &aliases);
@@ -354,7 +362,8 @@ impl<'r> Displayer<'r> {
                         None => Ok(None),
                     }
                 };
-                let main = part("changeset")?.ok_or_else(|| CliError::abort("style has no changeset template"))?;
+                let main = part("changeset")?
+                    .ok_or_else(|| CliError::abort("style has no changeset template"))?;
                 let header = part("header")?;
                 let footer = part("footer")?;
                 let separator = part("separator")?;
@@ -389,7 +398,13 @@ impl<'r> Displayer<'r> {
     }
 
     /// The text of one changeset (`graphwidth` for `-G`).
-    pub fn render(&mut self, repo: &Repo, rev: Revision, flags: Flags, graphwidth: Option<usize>) -> CliResult<Vec<u8>> {
+    pub fn render(
+        &mut self,
+        repo: &Repo,
+        rev: Revision,
+        flags: Flags,
+        graphwidth: Option<usize>,
+    ) -> CliResult<Vec<u8>> {
         match self {
             Displayer::Default => {
                 let (head, rest) = crate::display::changeset_text(repo, rev, flags)?;

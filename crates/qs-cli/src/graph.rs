@@ -102,7 +102,8 @@ fn dag_parents(
         .collect();
     let mut sorted: Vec<i32> = pset.iter().copied().collect();
     sorted.sort_unstable();
-    let mut parents: Vec<(EdgeType, i32)> = sorted.into_iter().map(|p| (EdgeType::Parent, p)).collect();
+    let mut parents: Vec<(EdgeType, i32)> =
+        sorted.into_iter().map(|p| (EdgeType::Parent, p)).collect();
     for mpar in mpars {
         let gp = match cache.get(&mpar) {
             Some(g) => g.clone(),
@@ -175,7 +176,10 @@ fn ascii_edges(state: &mut State, ch: &[u8], rev: i32, parents: &[(EdgeType, i32
     let mut nextseen = state.seen.clone();
     nextseen.splice(nodeidx..nodeidx + 1, newparents.iter().copied());
     let index_of = |v: &Vec<i32>, p: i32| v.iter().position(|&x| x == p).unwrap_or(0);
-    let mut edges: Vec<(usize, usize)> = known.iter().map(|&p| (nodeidx, index_of(&nextseen, p))).collect();
+    let mut edges: Vec<(usize, usize)> = known
+        .iter()
+        .map(|&p| (nodeidx, index_of(&nextseen, p)))
+        .collect();
     state.seen = nextseen.clone();
     let mut steps = Vec::new();
     let mut ch = ch.to_vec();
@@ -256,7 +260,12 @@ fn getnodelineedgestail(
     }
 }
 
-fn drawedges(echars: &[Cell], edges: &[(usize, usize)], nodeline: &mut [Cell], interline: &mut [Cell]) {
+fn drawedges(
+    echars: &[Cell],
+    edges: &[(usize, usize)],
+    nodeline: &mut [Cell],
+    interline: &mut [Cell],
+) {
     for &(start, end) in edges {
         if start == end + 1 {
             if let Some(c) = interline.get_mut(2 * end + 1) {
@@ -276,7 +285,11 @@ fn drawedges(echars: &[Cell], edges: &[(usize, usize)], nodeline: &mut [Cell], i
                 continue;
             }
             nodeline[2 * end] = cell(b"+");
-            let (s, e) = if start > end { (end, start) } else { (start, end) };
+            let (s, e) = if start > end {
+                (end, start)
+            } else {
+                (start, end)
+            };
             for c in nodeline.iter_mut().take(2 * e).skip(2 * s + 1) {
                 if c.as_deref() != Some(b"+") {
                     *c = cell(b"-");
@@ -289,7 +302,13 @@ fn drawedges(echars: &[Cell], edges: &[(usize, usize)], nodeline: &mut [Cell], i
 fn paddingline(echars: &[Cell], idx: usize, ncols: usize, edges: &[(usize, usize)]) -> Vec<Cell> {
     let mut line: Vec<Cell> = echars[..(idx * 2).min(echars.len())].to_vec();
     if (idx > 0 && edges.contains(&(idx, idx - 1))) || edges.contains(&(idx, idx)) {
-        line.extend(echars.get(idx * 2..(idx + 1) * 2).unwrap_or_default().iter().cloned());
+        line.extend(
+            echars
+                .get(idx * 2..(idx + 1) * 2)
+                .unwrap_or_default()
+                .iter()
+                .cloned(),
+        );
     } else {
         line.push(cell(b" "));
         line.push(cell(b" "));
@@ -461,7 +480,10 @@ fn ascii(out: &mut Vec<u8>, state: &mut State, step: &Step, text: Vec<Vec<u8>>) 
         }
         l.push(b' ');
         l.extend_from_slice(t);
-        while l.last().is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) {
+        while l
+            .last()
+            .is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
+        {
             l.pop();
         }
         l.push(b'\n');
@@ -525,7 +547,11 @@ pub fn show(
             if i + 1 == n {
                 state.edges.remove(&rev.0);
             }
-            let t = if i == 0 { std::mem::take(&mut lines) } else { Vec::new() };
+            let t = if i == 0 {
+                std::mem::take(&mut lines)
+            } else {
+                Vec::new()
+            };
             ascii(&mut out, &mut state, step, t);
         }
         ui.write(&out)?;

@@ -61,37 +61,79 @@ const DEFAULT_MAP: &[(&str, &str)] = &[
         "changeset_debug",
         r"{fullcset}{branches}{bookmarks}{tags}{lphase}{parents}{manifest}{luser}{ldate}{ltroubles}{lobsfate}{lfile_mods}{lfile_adds}{lfile_dels}{lfile_copies_switch}{extras}{description}\n",
     ),
-    ("lfiles", r#"{if(files, label("ui.note log.files", "files:       {files}\n"))}"#),
-    ("lfile_mods", r#"{if(file_mods, label("ui.debug log.files", "files:       {file_mods}\n"))}"#),
-    ("lfile_adds", r#"{if(file_adds, label("ui.debug log.files", "files+:      {file_adds}\n"))}"#),
-    ("lfile_dels", r#"{if(file_dels, label("ui.debug log.files", "files-:      {file_dels}\n"))}"#),
+    (
+        "lfiles",
+        r#"{if(files, label("ui.note log.files", "files:       {files}\n"))}"#,
+    ),
+    (
+        "lfile_mods",
+        r#"{if(file_mods, label("ui.debug log.files", "files:       {file_mods}\n"))}"#,
+    ),
+    (
+        "lfile_adds",
+        r#"{if(file_adds, label("ui.debug log.files", "files+:      {file_adds}\n"))}"#,
+    ),
+    (
+        "lfile_dels",
+        r#"{if(file_dels, label("ui.debug log.files", "files-:      {file_dels}\n"))}"#,
+    ),
     (
         "lfile_copies_switch",
         r#"{if(file_copies_switch, label("ui.note log.copies", "copies:     {file_copies_switch % ' {name} ({source})'}\n"))}"#,
     ),
-    ("cset", r#"{labelcset("changeset:   {rev}:{node|short}")}\n"#),
+    (
+        "cset",
+        r#"{labelcset("changeset:   {rev}:{node|short}")}\n"#,
+    ),
     ("fullcset", r#"{labelcset("changeset:   {rev}:{node}")}\n"#),
-    ("lphase", r#"{label("log.phase", "phase:       {phase}")}\n"#),
-    ("parent", r#"{label("log.parent changeset.{phase}", "parent:      {rev}:{node|formatnode}")}\n"#),
+    (
+        "lphase",
+        r#"{label("log.phase", "phase:       {phase}")}\n"#,
+    ),
+    (
+        "parent",
+        r#"{label("log.parent changeset.{phase}", "parent:      {rev}:{node|formatnode}")}\n"#,
+    ),
     ("lnode", r#"{label("log.node", "{rev}:{node|short}")}\n"#),
-    ("manifest", r#"{label("ui.debug log.manifest", "manifest:    {rev}:{node}")}\n"#),
-    ("branch", r#"{label("log.branch", "branch:      {branch}")}\n"#),
+    (
+        "manifest",
+        r#"{label("ui.debug log.manifest", "manifest:    {rev}:{node}")}\n"#,
+    ),
+    (
+        "branch",
+        r#"{label("log.branch", "branch:      {branch}")}\n"#,
+    ),
     ("tag", r#"{label("log.tag", "tag:         {tag}")}\n"#),
-    ("bookmark", r#"{label("log.bookmark", "bookmark:    {bookmark}")}\n"#),
+    (
+        "bookmark",
+        r#"{label("log.bookmark", "bookmark:    {bookmark}")}\n"#,
+    ),
     ("luser", r#"{label("log.user", "user:        {author}")}\n"#),
-    ("summary", r#"{if(desc|strip, "{label('log.summary', 'summary:     {desc|firstline}')}\n")}"#),
-    ("ldate", r#"{label("log.date", "date:        {date|date}")}\n"#),
+    (
+        "summary",
+        r#"{if(desc|strip, "{label('log.summary', 'summary:     {desc|firstline}')}\n")}"#,
+    ),
+    (
+        "ldate",
+        r#"{label("log.date", "date:        {date|date}")}\n"#,
+    ),
     (
         "ltroubles",
         r#"{if(instabilities, "{label('log.instability', 'instability: {join(instabilities, ", ")}')}\n")}"#,
     ),
-    ("extra", r#"{label("ui.debug log.extra", "extra:       {key}={value|stringescape}")}\n"#),
+    (
+        "extra",
+        r#"{label("ui.debug log.extra", "extra:       {key}={value|stringescape}")}\n"#,
+    ),
     (
         "description",
         r#"{if(desc|strip, "{label('ui.note log.description', 'description:')}
 {label('ui.note log.description', '{desc|strip}')}\n\n")}"#,
     ),
-    ("lobsfate", r#"{if(obsfate, "{label('log.obsfate', '{obsfate % "obsolete:    {fate}\n"}')}")}"#),
+    (
+        "lobsfate",
+        r#"{if(obsfate, "{label('log.obsfate', '{obsfate % "obsolete:    {fate}\n"}')}")}"#,
+    ),
 ];
 
 const DEFAULT_ALIASES: &[(&str, &str)] = &[(
@@ -125,7 +167,10 @@ const STATUS: &[(&str, &str)] = &[
         "changeset_debug",
         r"{fullcset}{branches}{bookmarks}{tags}{lphase}{parents}{manifest}{luser}{ldate}{extras}{description}{lfiles}\n",
     ),
-    ("lfiles", r#"{if(files, label("ui.note log.files", "files:\n"))}{lfile_mods}{lfile_adds}{lfile_dels}"#),
+    (
+        "lfiles",
+        r#"{if(files, label("ui.note log.files", "files:\n"))}{lfile_mods}{lfile_adds}{lfile_dels}"#,
+    ),
     ("lfile_adds", r#"{file_adds % "{lfile_add}{lfile_src}"}"#),
     ("lfile_mods", r#"{file_mods % "{lfile_mod}{lfile_src}"}"#),
     ("lfile_add", r#"{label("status.added", "A {file}\n")}"#),
@@ -134,7 +179,10 @@ const STATUS: &[(&str, &str)] = &[
         "lfile_src",
         r#"{ifcontains(file, file_copies_switch, label("status.copied", "  {get(file_copies_switch, file)}\n"))}"#,
     ),
-    ("lfile_dels", r#"{file_dels % "{label('status.removed', 'R {file}\n')}"}"#),
+    (
+        "lfile_dels",
+        r#"{file_dels % "{label('status.removed', 'R {file}\n')}"}"#,
+    ),
 ];
 
 /// The style names hg lists for `-T list`.
@@ -152,16 +200,31 @@ pub const NAMES: &[&str] = &[
 /// `compact`: one header line per changeset (revision, tags, bookmarks,
 /// parents, node, date, user) and the indented summary.
 const COMPACT: &[(&str, &str)] = &[
-    ("changeset", "{lrev}{tags}{bookmarks}{parents}   {lnode}   {ldate}   {luser}\n  {ldescfirst}\n\n"),
+    (
+        "changeset",
+        "{lrev}{tags}{bookmarks}{parents}   {lnode}   {ldate}   {luser}\n  {ldescfirst}\n\n",
+    ),
     ("changeset_quiet", "{lrev}:{lnode}\n"),
-    ("changeset_verbose", "{lrev}{tags}{parents}   {lnode}   {ldate}   {lauthor}\n  {ldesc}\n\n"),
-    ("lrev", "{label(\"log.changeset changeset.{phase}\", \"{rev}\")}"),
+    (
+        "changeset_verbose",
+        "{lrev}{tags}{parents}   {lnode}   {ldate}   {lauthor}\n  {ldesc}\n\n",
+    ),
+    (
+        "lrev",
+        "{label(\"log.changeset changeset.{phase}\", \"{rev}\")}",
+    ),
     ("lnode", "{label(\"log.node\", \"{node|short}\")}"),
     ("ldate", "{label(\"log.date\", \"{date|isodate}\")}"),
     ("luser", "{label(\"log.user\", \"{author|user}\")}"),
     ("lauthor", "{label(\"log.user\", \"{author}\")}"),
-    ("ldesc", "{label('ui.note log.description', '{desc|strip}')}"),
-    ("ldescfirst", "{label('ui.note log.description', '{desc|firstline|strip}')}"),
+    (
+        "ldesc",
+        "{label('ui.note log.description', '{desc|strip}')}",
+    ),
+    (
+        "ldescfirst",
+        "{label('ui.note log.description', '{desc|firstline|strip}')}",
+    ),
     ("start_tags", "["),
     ("tag", "{label(\"log.tag\", \"{tag},\")}"),
     ("last_tag", "{tag}]"),

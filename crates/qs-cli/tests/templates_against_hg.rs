@@ -309,9 +309,9 @@ fn fixture(name: &str, args: &[&str]) -> Invocation {
     let mut all = vec!["--config", "qs-tests.templates=3"];
     all.extend_from_slice(args);
     let inv = Invocation::fixture(name, &all);
-    let styled = args
-        .iter()
-        .any(|a| *a == "--style" || *a == "compact" || a.starts_with("ui.style=") || *a == "changelog");
+    let styled = args.iter().any(|a| {
+        *a == "--style" || *a == "compact" || a.starts_with("ui.style=") || *a == "changelog"
+    });
     if styled {
         inv.env("QS_TEST_OWN_PROCESS", "1")
     } else {
@@ -401,8 +401,20 @@ fn template_errors_match_hg() {
 fn configured_templates_match_hg() {
     let mut c = Checker::new("configured_templates_match_hg");
     let cases: &[&[&str]] = &[
-        &["--config", "templates.mine={rev}:{branch}\\n", "log", "-T", "mine"],
-        &["--config", "templates.mine=\"{rev}\\n\"", "log", "-T", "mine"],
+        &[
+            "--config",
+            "templates.mine={rev}:{branch}\\n",
+            "log",
+            "-T",
+            "mine",
+        ],
+        &[
+            "--config",
+            "templates.mine=\"{rev}\\n\"",
+            "log",
+            "-T",
+            "mine",
+        ],
         &[
             "--config",
             "templates.mine={rev}\\n",
@@ -420,18 +432,50 @@ fn configured_templates_match_hg() {
             "-T",
             "mine",
         ],
-        &["--config", "templates.sub={node|short}", "log", "-T", "{rev} {sub}\\n"],
+        &[
+            "--config",
+            "templates.sub={node|short}",
+            "log",
+            "-T",
+            "{rev} {sub}\\n",
+        ],
         &["--config", "templates.loop={loop}", "log", "-T", "{loop}"],
-        &["--config", "templates.a={b}", "--config", "templates.b={a}", "log", "-T", "{a}"],
+        &[
+            "--config",
+            "templates.a={b}",
+            "--config",
+            "templates.b={a}",
+            "log",
+            "-T",
+            "{a}",
+        ],
         &["--config", "templates.files=F", "log", "-T", "files"],
         &["--config", "templates.bad={rev", "log", "-T", "bad"],
         &["--config", "templatealias.r=rev", "log", "-T", "{r}\\n"],
-        &["--config", "templatealias.f(x)=x|upper", "log", "-T", "{f(branch)}\\n"],
-        &["--config", "templatealias.f(x)=x|upper", "log", "-T", "{branch|f}\\n"],
+        &[
+            "--config",
+            "templatealias.f(x)=x|upper",
+            "log",
+            "-T",
+            "{f(branch)}\\n",
+        ],
+        &[
+            "--config",
+            "templatealias.f(x)=x|upper",
+            "log",
+            "-T",
+            "{branch|f}\\n",
+        ],
         &["--config", "templatealias.f(x)=x", "log", "-T", "{f()}\\n"],
         &["--config", "templatealias.bad(=x", "log", "-T", "{bad}\\n"],
         &["--config", "command-templates.log={rev}!\\n", "log"],
-        &["--config", "command-templates.log='{rev}?\\n'", "log", "-r", "0"],
+        &[
+            "--config",
+            "command-templates.log='{rev}?\\n'",
+            "log",
+            "-r",
+            "0",
+        ],
         &["--config", "ui.style=compact", "log"],
         &["--config", "ui.style=nosuchstyle", "log"],
         &["log", "--style", "nosuchstyle"],
@@ -492,7 +536,14 @@ fn graphs_match_hg() {
         &["log", "-G", "-r", "tip + 0"],
         &["log", "-G", "-r", "::tip and not 2", "-T", "{rev}\\n"],
         &["log", "-G", "-r", "all() - merge()", "-T", "{rev}\\n"],
-        &["log", "-G", "-r", "heads(all()) + roots(all())", "-T", "{rev}\\n"],
+        &[
+            "log",
+            "-G",
+            "-r",
+            "heads(all()) + roots(all())",
+            "-T",
+            "{rev}\\n",
+        ],
         &["log", "-G", "-r", "0:tip:3", "-T", "{rev}\\n"],
         &["log", "-G", "-l", "3"],
         &["log", "-G", "-T", "json"],

@@ -38,7 +38,7 @@ pub const COMMAND: CommandDef = CommandDef {
 };
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-        let repo = require(&inv.repo)?;
+    let repo = require(&inv.repo)?;
     let mut heads: Vec<Revision> = if inv.opts.flag("topo") {
         repo.heads()?.to_vec()
     } else {

@@ -24,7 +24,7 @@ pub const COMMAND: CommandDef = CommandDef {
 };
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-        if !inv.opts.positionals.is_empty() {
+    if !inv.opts.positionals.is_empty() {
         return Err(CliError::abort_hint(
             "file arguments to 'parents' are not supported by qs yet",
             "use Mercurial's 'hg parents FILE' for now",

@@ -86,7 +86,10 @@ fn perr_hint(msg: impl Into<Vec<u8>>, hint: impl Into<Vec<u8>>) -> ParseError {
 fn symbol_of(tree: Option<&Tree>) -> Result<Vec<u8>, ParseError> {
     match tree {
         Some(Tree::Leaf(Kind::Symbol, v)) => Ok(v.clone()),
-        Some(t) => Err(perr(format!("expected a symbol, got '{}'", t.kind().name()))),
+        Some(t) => Err(perr(format!(
+            "expected a symbol, got '{}'",
+            t.kind().name()
+        ))),
         None => Err(perr("missing argument")),
     }
 }
@@ -137,7 +140,11 @@ fn compile_in(tree: Option<&Tree>, top: bool) -> Result<Expr, ParseError> {
                         Expr::Filter(Box::new(compile_in(c(0), true)?), name)
                     } else if is_func(&name) {
                         let arg = c(0).cloned();
-                        let args = build_args(arg.as_ref().map(|t| vec![t]).unwrap_or_default(), &name, true)?;
+                        let args = build_args(
+                            arg.as_ref().map(|t| vec![t]).unwrap_or_default(),
+                            &name,
+                            true,
+                        )?;
                         Expr::Func(name, args)
                     } else {
                         return Err(perr(format!(
@@ -182,9 +189,7 @@ fn compile_in(tree: Option<&Tree>, top: bool) -> Result<Expr, ParseError> {
                         )));
                     }
                 }
-                Kind::KeyValue => {
-                    return Err(perr("can't use a key-value pair in this context"))
-                }
+                Kind::KeyValue => return Err(perr("can't use a key-value pair in this context")),
                 Kind::List => {
                     return Err(perr_hint(
                         "can't use a list in this context",
@@ -252,7 +257,8 @@ fn build_args(trees: Vec<&Tree>, name: &[u8], top: bool) -> Result<Args, ParseEr
     let mut i = 0;
     for k in poskeys.iter() {
         if i < kwstart {
-            args.named.push((k.as_bytes().to_vec(), compile_one(trees[i])?));
+            args.named
+                .push((k.as_bytes().to_vec(), compile_one(trees[i])?));
             i += 1;
         }
     }
@@ -264,7 +270,8 @@ fn build_args(trees: Vec<&Tree>, name: &[u8], top: bool) -> Result<Args, ParseEr
     } else {
         for k in keys.iter() {
             if i < kwstart {
-                args.named.push((k.as_bytes().to_vec(), compile_one(trees[i])?));
+                args.named
+                    .push((k.as_bytes().to_vec(), compile_one(trees[i])?));
                 i += 1;
             }
         }

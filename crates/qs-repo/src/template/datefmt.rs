@@ -187,7 +187,11 @@ pub fn parse_timezone(s: &[u8]) -> Option<i32> {
     let s = std::str::from_utf8(s).ok()?;
     let s = s.trim_end();
     if s.ends_with("GMT") || s.ends_with("UTC") || s == "Z" {
-        return if s.len() == 3 || s == "Z" { Some(0) } else { None };
+        return if s.len() == 3 || s == "Z" {
+            Some(0)
+        } else {
+            None
+        };
     }
     let (sign, rest) = match s.as_bytes().first()? {
         b'+' => (-1, &s[1..]),
@@ -210,8 +214,14 @@ mod tests {
     #[test]
     fn formats_like_hg() {
         assert_eq!(default(0, 0), b"Thu Jan 01 00:00:00 1970 +0000");
-        assert_eq!(datestr(1_000_000, -3600, b"%Y-%m-%d %H:%M %1%2"), b"1970-01-12 14:46 +0100");
-        assert_eq!(datestr(0, 19800, b"%Y-%m-%dT%H:%M:%S%1:%2"), b"1969-12-31T18:30:00-05:30");
+        assert_eq!(
+            datestr(1_000_000, -3600, b"%Y-%m-%d %H:%M %1%2"),
+            b"1970-01-12 14:46 +0100"
+        );
+        assert_eq!(
+            datestr(0, 19800, b"%Y-%m-%dT%H:%M:%S%1:%2"),
+            b"1969-12-31T18:30:00-05:30"
+        );
         assert_eq!(age(0, 0, 100), b"100 seconds ago");
         assert_eq!(age(0, 0, 150), b"2 minutes ago");
     }

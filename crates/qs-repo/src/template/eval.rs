@@ -9,7 +9,7 @@ use qs_lang::ParseError;
 
 use super::compile::{symbolic_name, ArithOp, Expr, MapTarget};
 use super::value::{HItem, Hybrid, Item, MapSeq, MapSeqKind, Mapping, PyVal, Value};
-use super::{Engine, TemplateError, TResult};
+use super::{Engine, TResult, TemplateError};
 
 pub(crate) fn perr(msg: impl Into<Vec<u8>>) -> TemplateError {
     TemplateError::Parse(ParseError::new(msg))
@@ -117,7 +117,11 @@ impl Engine<'_> {
                     return Err(abort("division by zero is not defined"));
                 }
                 let q = a.wrapping_div(b);
-                let q = if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q };
+                let q = if (a % b != 0) && ((a < 0) != (b < 0)) {
+                    q - 1
+                } else {
+                    q
+                };
                 if op == ArithOp::Div {
                     q
                 } else {
@@ -163,7 +167,9 @@ impl Engine<'_> {
     /// hg's `evalstringliteral`: a bare unknown symbol is its own name.
     pub(crate) fn eval_string_literal(&self, e: &Expr, m: &Mapping) -> TResult<Vec<u8>> {
         if let Expr::Symbol(name) = e {
-            let v = self.symbol(name, m)?.unwrap_or_else(|| Value::Bytes(name.clone()));
+            let v = self
+                .symbol(name, m)?
+                .unwrap_or_else(|| Value::Bytes(name.clone()));
             return self.show(&v, m);
         }
         self.eval_string(e, m)
@@ -190,8 +196,16 @@ impl Engine<'_> {
     }
 
     /// hg's `unwrapdate`: a date value, or a string parsed as a date.
-    pub(crate) fn unwrap_date(&self, v: &Value, m: &Mapping, err: Option<&str>) -> TResult<(i64, i32)> {
-        if let Value::Date { seconds, offset, .. } = v {
+    pub(crate) fn unwrap_date(
+        &self,
+        v: &Value,
+        m: &Mapping,
+        err: Option<&str>,
+    ) -> TResult<(i64, i32)> {
+        if let Value::Date {
+            seconds, offset, ..
+        } = v
+        {
             return Ok((*seconds, *offset));
         }
         match self.to_value(v, m)? {
@@ -351,7 +365,7 @@ impl Engine<'_> {
 
     // -- truth and raw values --------------------------------------------------
 
-    pub(crate) fn to_bool(&self, v: &Value, m: &Mapping) -> TResult<bool> {
+    pub(crate) fn to_bool(&self, v: &Value, _m: &Mapping) -> TResult<bool> {
         Ok(match v {
             Value::None => false,
             Value::Bytes(b) => !b.is_empty(),
@@ -359,7 +373,7 @@ impl Engine<'_> {
             Value::Bool(b) => *b,
             Value::Date { .. } => true,
             Value::List(h) => !h.items.is_empty(),
-            Value::Item(i) => self.to_bool(&Value::from_py(&i.value), m)?,
+            Value::Item(i) => self.to_bool(&Value::from_py(&i.value), _m)?,
             Value::Maps(s) => match s.kind {
                 MapSeqKind::List => !s.maps.is_empty(),
                 MapSeqKind::Dict => true,
@@ -377,10 +391,14 @@ impl Engine<'_> {
             Value::None => PyVal::None,
             Value::Bytes(b) => PyVal::Bytes(b.clone()),
             Value::Int(i) => PyVal::Int(*i),
-            Value::Bool(b) => PyVal::Bytes(if *b { b"true".to_vec() } else { b"false".to_vec() }),
-            Value::Date { seconds, offset, .. } => {
-                PyVal::Tuple(vec![PyVal::Int(*seconds), PyVal::Int(i64::from(*offset))])
-            }
+            Value::Bool(b) => PyVal::Bytes(if *b {
+                b"true".to_vec()
+            } else {
+                b"false".to_vec()
+            }),
+            Value::Date {
+                seconds, offset, ..
+            } => PyVal::Tuple(vec![PyVal::Int(*seconds), PyVal::Int(i64::from(*offset))]),
             Value::List(h) => {
                 if h.is_dict {
                     PyVal::Dict(
@@ -419,7 +437,9 @@ impl Engine<'_> {
             Value::Strings(items) => {
                 PyVal::List(items.iter().map(|s| PyVal::Bytes(s.clone())).collect())
             }
-            Value::Revs(revs) => PyVal::List(revs.iter().map(|r| PyVal::Int(i64::from(r.0))).collect()),
+            Value::Revs(revs) => {
+                PyVal::List(revs.iter().map(|r| PyVal::Int(i64::from(r.0))).collect())
+            }
             Value::ChangesSinceTag => {
                 let v = self.changes_since_tag(m)?;
                 self.to_value(&v, m)?
@@ -434,7 +454,9 @@ impl Engine<'_> {
             Value::List(h) => Ok(h.items.iter().map(|i| i.map.clone()).collect()),
             Value::Item(i) => Ok(vec![i.map.clone()]),
             Value::Maps(s) => Ok(s.maps.clone()),
-            Value::Date { seconds, offset, .. } => Ok(vec![Mapping::vars([
+            Value::Date {
+                seconds, offset, ..
+            } => Ok(vec![Mapping::vars([
                 ("unixtime", Value::Int(*seconds)),
                 ("tzoffset", Value::Int(i64::from(*offset))),
             ])]),
@@ -446,13 +468,19 @@ impl Engine<'_> {
                     m
                 })
                 .collect()),
-            Value::Bytes(b) => Err(perr(format!("{} is not iterable of mappings", bytes_repr(b)))),
+            Value::Bytes(b) => Err(perr(format!(
+                "{} is not iterable of mappings",
+                bytes_repr(b)
+            ))),
             Value::Bool(b) => Err(perr(format!(
                 "{} is not iterable of mappings",
                 bytes_repr(if *b { b"True" } else { b"False" })
             ))),
             Value::Strings(_) => Err(perr("list of strings is not mappable")),
-            other => Err(perr(format!("{} is not iterable of mappings", value_repr(other)))),
+            other => Err(perr(format!(
+                "{} is not iterable of mappings",
+                value_repr(other)
+            ))),
         }
     }
 
@@ -522,8 +550,7 @@ impl Engine<'_> {
                     return Err(perr("not a dictionary"));
                 }
                 let k = self.to_value(key, m)?;
-                Ok(h
-                    .items
+                Ok(h.items
                     .iter()
                     .find(|i| i.key == k)
                     .map_or(Value::None, |i| match &i.value {
@@ -568,7 +595,7 @@ impl Engine<'_> {
             Value::Item(i) => self.contains(&Value::from_py(&i.value), needle, m),
             Value::Strings(items) => {
                 let n = self.show(needle, m)?;
-                Ok(items.iter().any(|s| *s == n))
+                Ok(items.contains(&n))
             }
             Value::Revs(revs) => {
                 let r = self.unwrap_int(needle, m, "not an integer")?;
@@ -582,7 +609,7 @@ impl Engine<'_> {
     }
 
     /// hg's `getmin` / `getmax`.
-    pub(crate) fn min_max(&self, v: &Value, m: &Mapping, max: bool) -> TResult<Value> {
+    pub(crate) fn min_max(&self, v: &Value, _m: &Mapping, max: bool) -> TResult<Value> {
         let pick = |xs: &mut dyn Iterator<Item = PyVal>| -> Option<PyVal> {
             if max {
                 // Python's max keeps the first of equal maxima.
@@ -626,7 +653,7 @@ impl Engine<'_> {
                     None => Value::None,
                 })
             }
-            Value::Item(i) => self.min_max(&Value::from_py(&i.value), m, max),
+            Value::Item(i) => self.min_max(&Value::from_py(&i.value), _m, max),
             Value::Strings(items) => {
                 if items.is_empty() {
                     return Err(perr("empty sequence"));
@@ -635,7 +662,11 @@ impl Engine<'_> {
                 Ok(best.map_or(Value::None, |b| Value::from_py(&b)))
             }
             Value::Revs(revs) => {
-                let r = if max { revs.iter().max() } else { revs.iter().min() };
+                let r = if max {
+                    revs.iter().max()
+                } else {
+                    revs.iter().min()
+                };
                 let Some(r) = r else {
                     return Err(perr("empty sequence"));
                 };
@@ -749,7 +780,8 @@ impl Engine<'_> {
             }
             Value::Strings(items) => join_into(items.iter().map(Vec::as_slice), sep, &mut out),
             Value::Revs(revs) => {
-                let texts: Vec<Vec<u8>> = revs.iter().map(|r| r.0.to_string().into_bytes()).collect();
+                let texts: Vec<Vec<u8>> =
+                    revs.iter().map(|r| r.0.to_string().into_bytes()).collect();
                 join_into(texts.iter().map(Vec::as_slice), sep, &mut out)
             }
             Value::Date { .. } => return Err(perr("date is not iterable")),

@@ -100,8 +100,14 @@ fn dirname(p: &[u8]) -> &[u8] {
 
 pub(crate) fn email(author: &[u8]) -> Vec<u8> {
     let start = author.iter().position(|&b| b == b'<').map_or(0, |i| i + 1);
-    let end = author.iter().position(|&b| b == b'>').unwrap_or(author.len());
-    author.get(start..end.max(start)).unwrap_or_default().to_vec()
+    let end = author
+        .iter()
+        .position(|&b| b == b'>')
+        .unwrap_or(author.len());
+    author
+        .get(start..end.max(start))
+        .unwrap_or_default()
+        .to_vec()
 }
 
 pub(crate) fn person(author: &[u8]) -> Vec<u8> {
@@ -113,7 +119,10 @@ pub(crate) fn person(author: &[u8]) -> Vec<u8> {
         let stripped = text::strip(head, Some(b" \""));
         return text::replace(stripped, b"\\\"", b"\"");
     }
-    let f = author.iter().position(|&b| b == b'@').unwrap_or(author.len());
+    let f = author
+        .iter()
+        .position(|&b| b == b'@')
+        .unwrap_or(author.len());
     text::replace(&author[..f], b".", b" ")
 }
 
@@ -324,7 +333,10 @@ impl Engine<'_> {
                 text::html_escape(&no_nul)
             }
             "firstline" => firstline(s),
-            "hex" => s.iter().flat_map(|b| format!("{b:02x}").into_bytes()).collect(),
+            "hex" => s
+                .iter()
+                .flat_map(|b| format!("{b:02x}").into_bytes())
+                .collect(),
             "lower" => match std::str::from_utf8(s) {
                 Ok(t) => t.to_lowercase().into_bytes(),
                 Err(_) => s.to_ascii_lowercase(),

@@ -126,14 +126,21 @@ pub struct StringMatcher {
 impl StringMatcher {
     pub fn new(pattern: &[u8]) -> TResult<StringMatcher> {
         if let Some(re) = pattern.strip_prefix(b"re:") {
-            let regex = compile_regex(re)
-                .ok_or_else(|| perr(format!("invalid regular expression: {}", String::from_utf8_lossy(re))))?;
+            let regex = compile_regex(re).ok_or_else(|| {
+                perr(format!(
+                    "invalid regular expression: {}",
+                    String::from_utf8_lossy(re)
+                ))
+            })?;
             return Ok(StringMatcher {
                 regex: Some(regex),
                 literal: Vec::new(),
             });
         }
-        let literal = pattern.strip_prefix(b"literal:").unwrap_or(pattern).to_vec();
+        let literal = pattern
+            .strip_prefix(b"literal:")
+            .unwrap_or(pattern)
+            .to_vec();
         Ok(StringMatcher {
             regex: None,
             literal,
@@ -341,7 +348,9 @@ impl Engine<'_> {
                     let chars: Vec<char> = String::from_utf8_lossy(&t).chars().collect();
                     let keep = width.max(0) as usize;
                     let kept: String = if left {
-                        chars[chars.len() - keep.min(chars.len())..].iter().collect()
+                        chars[chars.len() - keep.min(chars.len())..]
+                            .iter()
+                            .collect()
                     } else {
                         chars[..keep.min(chars.len())].iter().collect()
                     };
@@ -385,18 +394,38 @@ impl Engine<'_> {
                 }
                 let section = self.eval_string_literal(&a[0], m)?;
                 let key = self.eval_string_literal(&a[1], m)?;
-                let value = self.opts.config.get(&(section.clone(), key.clone())).cloned();
+                let value = self
+                    .opts
+                    .config
+                    .get(&(section.clone(), key.clone()))
+                    .cloned();
                 match name.as_str() {
                     "config" => {
-                        let default = if n == 3 { Some(self.eval_string(&a[2], m)?) } else { None };
+                        let default = if n == 3 {
+                            Some(self.eval_string(&a[2], m)?)
+                        } else {
+                            None
+                        };
                         Ok(value.or(default).map_or(Value::None, Value::Bytes))
                     }
                     "configbool" => {
-                        let default = if n == 3 { self.eval_bool(&a[2], m)? } else { false };
+                        let default = if n == 3 {
+                            self.eval_bool(&a[2], m)?
+                        } else {
+                            false
+                        };
                         match value {
-                            None => Ok(Value::Bytes(if default { b"True".to_vec() } else { b"False".to_vec() })),
+                            None => Ok(Value::Bytes(if default {
+                                b"True".to_vec()
+                            } else {
+                                b"False".to_vec()
+                            })),
                             Some(v) => match parse_bool(&v) {
-                                Some(b) => Ok(Value::Bytes(if b { b"True".to_vec() } else { b"False".to_vec() })),
+                                Some(b) => Ok(Value::Bytes(if b {
+                                    b"True".to_vec()
+                                } else {
+                                    b"False".to_vec()
+                                })),
                                 None => Err(abort(format!(
                                     "{}.{} is not a boolean ('{}')",
                                     String::from_utf8_lossy(&section),
@@ -480,7 +509,11 @@ impl Engine<'_> {
                     return Err(nargs_err("join expects one or two arguments"));
                 }
                 let v = self.eval(&a[0], m)?;
-                let sep = if n > 1 { self.eval_string(&a[1], m)? } else { b" ".to_vec() };
+                let sep = if n > 1 {
+                    self.eval_string(&a[1], m)?
+                } else {
+                    b" ".to_vec()
+                };
                 Ok(Value::Bytes(self.join(&v, &sep, m)?))
             }
             "label" => {
@@ -495,7 +528,11 @@ impl Engine<'_> {
                 if n > 1 {
                     return Err(nargs_err("latesttag expects at most one argument"));
                 }
-                let pattern = if n == 1 { Some(self.eval_string(&a[0], m)?) } else { None };
+                let pattern = if n == 1 {
+                    Some(self.eval_string(&a[0], m)?)
+                } else {
+                    None
+                };
                 match m.ctx {
                     Some(rev) => self.latest_tag_value(rev, pattern.as_deref()),
                     None => Ok(Value::None),
@@ -506,7 +543,8 @@ impl Engine<'_> {
                     return Err(nargs_err("localdate expects one or two arguments"));
                 }
                 let v = self.eval(&a[0], m)?;
-                let (t, _) = self.unwrap_date(&v, m, Some("localdate expects a date information"))?;
+                let (t, _) =
+                    self.unwrap_date(&v, m, Some("localdate expects a date information"))?;
                 let tz = if n >= 2 {
                     let tzv = self.eval(&a[1], m)?;
                     let raw = self.to_value(&tzv, m)?;
@@ -614,7 +652,12 @@ impl Engine<'_> {
                         .map_or(Value::None, |g| Value::Bytes(g.as_bytes().to_vec()));
                     map.set(name.as_bytes(), v);
                 }
-                Ok(super::eval::maps(MapSeqKind::Dict, vec![map], Some(b"{0}"), b""))
+                Ok(super::eval::maps(
+                    MapSeqKind::Dict,
+                    vec![map],
+                    Some(b"{0}"),
+                    b"",
+                ))
             }
             "separate" => {
                 let Some(sep_e) = args.named("sep") else {
@@ -678,7 +721,9 @@ impl Engine<'_> {
                         String::from_utf8_lossy(&rpl)
                     )));
                 };
-                Ok(Value::Bytes(re.replace_all(&src, rep.as_slice()).into_owned()))
+                Ok(Value::Bytes(
+                    re.replace_all(&src, rep.as_slice()).into_owned(),
+                ))
             }
             "startswith" => {
                 if n != 2 {
@@ -696,7 +741,11 @@ impl Engine<'_> {
                 }
                 let num = self.eval_int(&a[0], m, "word expects an integer index")?;
                 let t = self.eval_string(&a[1], m)?;
-                let sep = if n == 3 { Some(self.eval_string(&a[2], m)?) } else { None };
+                let sep = if n == 3 {
+                    Some(self.eval_string(&a[2], m)?)
+                } else {
+                    None
+                };
                 if sep.as_deref() == Some(b"") {
                     return Err(abort("empty separator"));
                 }
@@ -794,7 +843,10 @@ pub(crate) fn hybrid_dict(data: Vec<(Vec<u8>, PyVal)>) -> Value {
                 other => fmt.extend_from_slice(other.repr().as_bytes()),
             }
             HItem {
-                map: Mapping::vars([("key", Value::Bytes(k.clone())), ("value", Value::from_py(&v))]),
+                map: Mapping::vars([
+                    ("key", Value::Bytes(k.clone())),
+                    ("value", Value::from_py(&v)),
+                ]),
                 key: PyVal::Bytes(k),
                 value: v,
                 fmt,
@@ -814,7 +866,10 @@ fn relpath(cwd: &[u8], path: &[u8]) -> Vec<u8> {
     if cwd.is_empty() {
         return path.to_vec();
     }
-    let c: Vec<&[u8]> = cwd.split(|&b| b == b'/').filter(|s| !s.is_empty()).collect();
+    let c: Vec<&[u8]> = cwd
+        .split(|&b| b == b'/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let p: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
     let common = c.iter().zip(p.iter()).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<&[u8]> = vec![b".."; c.len() - common];
@@ -842,7 +897,9 @@ fn format_spec(fmt: &[u8], args: &[PyVal]) -> TResult<Vec<u8>> {
             out.push(b'%');
             continue;
         }
-        let arg = it.next().ok_or_else(|| perr("missing argument for revspec"))?;
+        let arg = it
+            .next()
+            .ok_or_else(|| perr("missing argument for revspec"))?;
         let quoted = |b: &[u8]| {
             let mut q = b"'".to_vec();
             q.extend_from_slice(&qs_lang::escape::escape(b));

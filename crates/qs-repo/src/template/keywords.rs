@@ -86,7 +86,12 @@ fn text(b: impl Into<Vec<u8>>) -> Value {
 }
 
 /// A list keyword rendered through `_showcompatlist` (hg's `compatlist`).
-pub(crate) fn compat_list(name: &str, plural: Option<&str>, element: Option<&str>, values: Vec<Vec<u8>>) -> Value {
+pub(crate) fn compat_list(
+    name: &str,
+    plural: Option<&str>,
+    element: Option<&str>,
+    values: Vec<Vec<u8>>,
+) -> Value {
     let plural = plural.map_or_else(|| format!("{name}s"), str::to_string);
     let element = element.unwrap_or(name);
     let items = values
@@ -254,7 +259,11 @@ impl Engine<'_> {
             "branch" => text(cs.branch().to_vec()),
             "branches" => {
                 let b = cs.branch();
-                let values = if b == b"default" { vec![] } else { vec![b.to_vec()] };
+                let values = if b == b"default" {
+                    vec![]
+                } else {
+                    vec![b.to_vec()]
+                };
                 compat_list("branch", Some("branches"), None, values)
             }
             "closesbranch" => Value::Bool(cs.is_close()),
@@ -262,7 +271,8 @@ impl Engine<'_> {
             "bookmarks" => {
                 let marks = self.repo.bookmarks()?;
                 let active = marks.active.clone().map_or(Value::None, Value::Bytes);
-                let names: Vec<Vec<u8>> = marks.on(&cs.node).into_iter().map(<[u8]>::to_vec).collect();
+                let names: Vec<Vec<u8>> =
+                    marks.on(&cs.node).into_iter().map(<[u8]>::to_vec).collect();
                 let items = names
                     .iter()
                     .map(|b| HItem {
@@ -282,7 +292,12 @@ impl Engine<'_> {
                     separator: b" ".to_vec(),
                     values: names
                         .iter()
-                        .map(|b| (Some(b.clone()), Mapping::vars([("bookmark", text(b.clone()))])))
+                        .map(|b| {
+                            (
+                                Some(b.clone()),
+                                Mapping::vars([("bookmark", text(b.clone()))]),
+                            )
+                        })
                         .collect(),
                 };
                 Value::List(Rc::new(Hybrid {
@@ -295,7 +310,7 @@ impl Engine<'_> {
             "activebookmark" | "currentbookmark" => {
                 let marks = self.repo.bookmarks()?;
                 match &marks.active {
-                    Some(a) if marks.on(&cs.node).iter().any(|b| *b == a.as_slice()) => text(a.clone()),
+                    Some(a) if marks.on(&cs.node).contains(&a.as_slice()) => text(a.clone()),
                     _ => text(Vec::new()),
                 }
             }
@@ -303,7 +318,12 @@ impl Engine<'_> {
                 let names = if rev.is_null() {
                     Vec::new()
                 } else {
-                    self.repo.tags()?.on(&cs.node).into_iter().map(<[u8]>::to_vec).collect()
+                    self.repo
+                        .tags()?
+                        .on(&cs.node)
+                        .into_iter()
+                        .map(<[u8]>::to_vec)
+                        .collect()
                 };
                 compat_list("tag", Some("tags"), None, names)
             }
@@ -325,7 +345,10 @@ impl Engine<'_> {
                         HItem {
                             key: PyVal::Bytes(k.clone()),
                             value: PyVal::Bytes(v.clone()),
-                            map: Mapping::vars([("key", text(k.clone())), ("value", text(v.clone()))]),
+                            map: Mapping::vars([
+                                ("key", text(k.clone())),
+                                ("value", text(v.clone())),
+                            ]),
                             fmt,
                         }
                     })
@@ -369,20 +392,27 @@ impl Engine<'_> {
             "latesttag" => self.latest_tag_value(rev, None)?,
             "latesttagdistance" => Value::Int(self.latest_tag(rev, None)?.1),
             "changessincelatesttag" => {
-                let tag = self.latest_tag(rev, None)?.2.first().cloned().unwrap_or_default();
+                let tag = self
+                    .latest_tag(rev, None)?
+                    .2
+                    .first()
+                    .cloned()
+                    .unwrap_or_default();
                 Value::Int(self.changes_since(rev, &tag)?)
             }
             "manifest" => {
                 let (mrev, mhex) = if rev.is_null() {
                     (-1, qs_store::NULL_NODE.hex())
                 } else {
-                    let mrev = self.repo.manifestlog()?.rev_of_node(&cs.manifest)?.map_or(-1, |r| r.0);
+                    let mrev = self
+                        .repo
+                        .manifestlog()?
+                        .rev_of_node(&cs.manifest)?
+                        .map_or(-1, |r| r.0);
                     (mrev, cs.manifest.hex())
                 };
-                let map = Mapping::vars([
-                    ("rev", Value::Int(i64::from(mrev))),
-                    ("node", text(mhex)),
-                ]);
+                let map =
+                    Mapping::vars([("rev", Value::Int(i64::from(mrev))), ("node", text(mhex))]);
                 let lm = self.overlay(m, &map);
                 let shown = self.process(b"manifest", &lm)?;
                 Value::Item(Rc::new(Item {
@@ -419,7 +449,11 @@ impl Engine<'_> {
                 } else {
                     self.repo.parents(rev)?
                 };
-                let p = if name.starts_with("p1") { parents[0] } else { parents[1] };
+                let p = if name.starts_with("p1") {
+                    parents[0]
+                } else {
+                    parents[1]
+                };
                 if name.ends_with("rev") {
                     Value::Int(i64::from(p.0))
                 } else {
@@ -514,7 +548,12 @@ impl Engine<'_> {
             separator: b" ".to_vec(),
             values: copies
                 .iter()
-                .map(|(n, s)| (None, Mapping::vars([("name", text(n.clone())), ("source", text(s.clone()))])))
+                .map(|(n, s)| {
+                    (
+                        None,
+                        Mapping::vars([("name", text(n.clone())), ("source", text(s.clone()))]),
+                    )
+                })
                 .collect(),
         };
         Value::List(Rc::new(Hybrid {
@@ -539,9 +578,13 @@ impl Engine<'_> {
         let m2 = self.repo.manifest_of(p2)?;
         let mut out = Vec::new();
         for f in &cs.files {
-            let Some((node, _)) = mine.get(f) else { continue };
+            let Some((node, _)) = mine.get(f) else {
+                continue;
+            };
             let log = self.repo.filelog(f)?;
-            let Some(frev) = log.rev_of_node(&node)? else { continue };
+            let Some(frev) = log.rev_of_node(&node)? else {
+                continue;
+            };
             let data = log.data(frev)?;
             if let Some((source, _)) = qs_store::filelog::copy_source(&data) {
                 if m1.get(&source).is_some() || m2.get(&source).is_some() {
@@ -662,7 +705,12 @@ impl Engine<'_> {
                 separator: b":".to_vec(),
                 values: tags
                     .iter()
-                    .map(|t| (Some(t.clone()), Mapping::vars([("latesttag", text(t.clone()))])))
+                    .map(|t| {
+                        (
+                            Some(t.clone()),
+                            Mapping::vars([("latesttag", text(t.clone()))]),
+                        )
+                    })
                     .collect(),
             }),
             int_keys: false,

@@ -366,6 +366,9 @@ impl<'a> Engine<'a> {
     }
 
     pub(crate) fn cache_revset(&self, query: &[u8], revs: Rc<Vec<Revision>>) {
-        self.caches.borrow_mut().revsets.insert(query.to_vec(), revs);
+        self.caches
+            .borrow_mut()
+            .revsets
+            .insert(query.to_vec(), revs);
     }
 }

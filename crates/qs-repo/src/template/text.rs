@@ -26,7 +26,7 @@ pub fn split(text: &[u8], sep: Option<&[u8]>) -> Vec<Vec<u8>> {
             .filter(|w| !w.is_empty())
             .map(<[u8]>::to_vec)
             .collect(),
-        Some(sep) if sep.is_empty() => vec![text.to_vec()],
+        Some([]) => vec![text.to_vec()],
         Some(sep) => {
             let mut out = Vec::new();
             let mut rest = text;
@@ -263,7 +263,9 @@ pub fn decode_local(s: &[u8]) -> Result<&str, Vec<u8>> {
             };
             let mut msg = b"decoding near '".to_vec();
             msg.extend_from_slice(&s[start.saturating_sub(10)..(start + 10).min(s.len())]);
-            msg.extend_from_slice(format!("': 'utf-8' codec can't decode {what}: {reason}!").as_bytes());
+            msg.extend_from_slice(
+                format!("': 'utf-8' codec can't decode {what}: {reason}!").as_bytes(),
+            );
             Err(msg)
         }
     }
@@ -311,7 +313,10 @@ fn split_hyphenated(word: &[char], out: &mut Vec<Vec<char>>) {
             continue;
         }
         let before = (is_letter(word.get(i - 1)) && is_letter(word.get(i - 2)))
-            || (i >= 3 && is_letter(word.get(i - 1)) && word[i - 2] == '-' && is_letter(word.get(i - 3)));
+            || (i >= 3
+                && is_letter(word.get(i - 1))
+                && word[i - 2] == '-'
+                && is_letter(word.get(i - 3)));
         let after = is_letter(word.get(i + 1))
             && (is_letter(word.get(i + 2))
                 || (word.get(i + 2) == Some(&'-') && is_letter(word.get(i + 3))));
@@ -376,7 +381,11 @@ pub fn wrap(line: &str, width: usize, initindent: &str, hangindent: &str) -> Str
     let all_space = |c: &Vec<char>| c.iter().all(|&x| is_ws(x));
     let mut lines: Vec<String> = Vec::new();
     while !chunks.is_empty() {
-        let indent = if lines.is_empty() { initindent } else { hangindent };
+        let indent = if lines.is_empty() {
+            initindent
+        } else {
+            hangindent
+        };
         let w = width.saturating_sub(indent.chars().count());
         if !lines.is_empty() && chunks.last().is_some_and(all_space) {
             chunks.pop();
@@ -430,7 +439,12 @@ pub fn wrap(line: &str, width: usize, initindent: &str, hangindent: &str) -> Str
 
 /// hg's `templatefilters.fill`: wraps each paragraph (separated by blank
 /// lines or list bullets) to `width`.
-pub fn fill(text: &[u8], width: usize, initindent: &[u8], hangindent: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+pub fn fill(
+    text: &[u8],
+    width: usize,
+    initindent: &[u8],
+    hangindent: &[u8],
+) -> Result<Vec<u8>, Vec<u8>> {
     let init = decode_local(initindent)?;
     let hang = decode_local(hangindent)?;
     let mut out = Vec::with_capacity(text.len() + 16);
@@ -516,13 +530,19 @@ mod tests {
         assert_eq!(strip(b"  a b \n", None), b"a b");
         assert_eq!(split(b" a  b ", None), vec![b"a".to_vec(), b"b".to_vec()]);
         assert_eq!(split(b"a,,b", Some(b",")).len(), 3);
-        assert_eq!(splitlines(b"a\r\nb\n\nc"), vec![b"a".to_vec(), b"b".to_vec(), b"".to_vec(), b"c".to_vec()]);
+        assert_eq!(
+            splitlines(b"a\r\nb\n\nc"),
+            vec![b"a".to_vec(), b"b".to_vec(), b"".to_vec(), b"c".to_vec()]
+        );
         assert_eq!(indent(b"a\n\nb\n", b"> ", b"* "), b"* a\n\n> b\n");
         assert_eq!(json_escape("é<".as_bytes(), true), b"\\u00e9\\u003c");
         assert_eq!(json_escape(b"\xdd", true), b"\\udcdd");
         assert_eq!(url_quote(b"a b/c", b"/"), b"a%20b/c");
         assert_eq!(wrap("aaa bbb ccc", 7, "", ""), "aaa bbb\nccc");
-        assert_eq!(wrap("remove short-lived", 15, "", ""), "remove short-\nlived");
+        assert_eq!(
+            wrap("remove short-lived", 15, "", ""),
+            "remove short-\nlived"
+        );
         assert!(decode_local(b"ab\xe9cd").is_err());
     }
 }

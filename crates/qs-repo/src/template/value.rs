@@ -225,7 +225,11 @@ impl Value {
     pub fn from_py(v: &PyVal) -> Value {
         match v {
             PyVal::None => Value::None,
-            PyVal::Bool(b) => Value::Bytes(if *b { b"True".to_vec() } else { b"False".to_vec() }),
+            PyVal::Bool(b) => Value::Bytes(if *b {
+                b"True".to_vec()
+            } else {
+                b"False".to_vec()
+            }),
             PyVal::Int(i) => Value::Int(*i),
             PyVal::Bytes(b) => Value::Bytes(b.clone()),
             other => Value::Item(Rc::new(Item {
