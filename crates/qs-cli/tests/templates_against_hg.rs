@@ -561,3 +561,46 @@ fn graphs_match_hg() {
     }
     c.finish();
 }
+
+/// Template features qs does not implement yet abort with a message
+/// saying so (never a guess).
+#[test]
+fn unsupported_template_features_abort_clearly() {
+    let mut c = Checker::new("unsupported_template_features_abort_clearly");
+    let cases: &[&[&str]] = &[
+        &["log", "-T", "{diffstat}"],
+        &["log", "-T", "{namespaces}"],
+        &["log", "-T", "{envvars}"],
+        &["log", "-T", "{onelinesummary}"],
+        &["log", "-T", "{peerurls}"],
+        &["log", "-T", "{diff()}"],
+        &["log", "-T", "{files('*')}"],
+        &["log", "-T", "{extdata('x')}"],
+        &["log", "-T", "{mailmap(author)}"],
+        &["log", "-T", "{rstdoc(desc, 'html')}"],
+        &["log", "-T", "{subsetparents(rev, revset('all()'))}"],
+        &["log", "-T", "{revset('%ld', rev)}"],
+        &["log", "-T", "{desc|cbor}"],
+        &["log", "-T", "changelog"],
+        &["log", "--style", "xml"],
+        &["log", "--style", "bisect"],
+        &["log", "-T", "cbor"],
+        &["log", "-T", "json(rev)"],
+        &["log", "-G", "--config", "command-templates.graphnode={rev}"],
+    ];
+    for args in cases {
+        let inv = Invocation::fixture("branchy", args);
+        let out = common::run_qs(&inv);
+        let stderr = out.stderr_str();
+        if out.code != 255 || !stderr.starts_with("abort: ") || !stderr.contains("not supported by qs yet") {
+            c.fail(
+                inv.args_display(),
+                format!(
+                    "expected a clear abort, got exit {} and stderr {stderr:?}",
+                    out.code
+                ),
+            );
+        }
+    }
+    c.finish();
+}
