@@ -236,6 +236,84 @@ const COMPACT: &[(&str, &str)] = &[
     ("last_parent", "{lrev}"),
 ];
 
+/// `changelog`: GNU ChangeLog-like entries grouped under date/author
+/// headers.
+const CHANGELOG: &[(&str, &str)] = &[
+    (
+        "header",
+        r"{date|shortdate}  {author|person}  <{author|email}>\n\n",
+    ),
+    ("header_verbose", ""),
+    (
+        "changeset",
+        r"\t* {files|stringify|fill68|tabindent}{desc|fill68|tabindent|strip}\n\t[{node|short}]{tags}{branches}\n\n",
+    ),
+    (
+        "changeset_quiet",
+        r"\t* {desc|firstline|fill68|tabindent|strip}\n\n",
+    ),
+    (
+        "changeset_verbose",
+        r"{date|isodate}  {author|person}  <{author|email}>  ({node|short}{tags}{branches})\n\n\t* {file_adds|stringify|fill68|tabindent}{file_dels|stringify|fill68|tabindent}{files|stringify|fill68|tabindent}{desc|fill68|tabindent|strip}\n\n",
+    ),
+    ("start_tags", " ["),
+    ("tag", "{tag}, "),
+    ("last_tag", "{tag}]"),
+    ("start_branches", " <"),
+    ("branch", "{branch}, "),
+    ("last_branch", "{branch}>"),
+    ("file", "{file}, "),
+    ("last_file", r"{file}:\n\t"),
+    ("file_add", "{file_add}, "),
+    ("last_file_add", r"{file_add}: new file.\n* "),
+    ("file_del", "{file_del}, "),
+    ("last_file_del", r"{file_del}: deleted file.\n* "),
+];
+
+/// `xml`: one `<logentry>` per changeset inside `<log>`.
+const XML: &[(&str, &str)] = &[
+    ("docheader", r#"<?xml version="1.0"?>\n<log>\n"#),
+    ("docfooter", r"</log>\n"),
+    (
+        "changeset",
+        r#"<logentry revision="{rev}" node="{node}">\n{branches}{bookmarks}{tags}{parents}<author email="{author|email|xmlescape}">{author|person|xmlescape}</author>\n<date>{date|rfc3339date}</date>\n<msg xml:space="preserve">{desc|xmlescape}</msg>\n</logentry>\n"#,
+    ),
+    (
+        "changeset_verbose",
+        r#"<logentry revision="{rev}" node="{node}">\n{branches}{bookmarks}{tags}{parents}<author email="{author|email|xmlescape}">{author|person|xmlescape}</author>\n<date>{date|rfc3339date}</date>\n<msg xml:space="preserve">{desc|xmlescape}</msg>\n<paths>\n{file_adds}{file_dels}{file_mods}</paths>\n{file_copies}</logentry>\n"#,
+    ),
+    (
+        "changeset_debug",
+        r#"<logentry revision="{rev}" node="{node}">\n{branches}{bookmarks}{tags}{parents}<author email="{author|email|xmlescape}">{author|person|xmlescape}</author>\n<date>{date|rfc3339date}</date>\n<msg xml:space="preserve">{desc|xmlescape}</msg>\n<paths>\n{file_adds}{file_dels}{file_mods}</paths>\n{file_copies}{extras}</logentry>\n"#,
+    ),
+    (
+        "file_add",
+        r#"<path action="A">{file_add|xmlescape}</path>\n"#,
+    ),
+    (
+        "file_mod",
+        r#"<path action="M">{file_mod|xmlescape}</path>\n"#,
+    ),
+    (
+        "file_del",
+        r#"<path action="R">{file_del|xmlescape}</path>\n"#,
+    ),
+    ("start_file_copies", r"<copies>\n"),
+    (
+        "file_copy",
+        r#"<copy source="{source|xmlescape}">{name|xmlescape}</copy>\n"#,
+    ),
+    ("end_file_copies", r"</copies>\n"),
+    ("parent", r#"<parent revision="{rev}" node="{node}" />\n"#),
+    ("branch", r"<branch>{branch|xmlescape}</branch>\n"),
+    ("tag", r"<tag>{tag|xmlescape}</tag>\n"),
+    ("bookmark", r"<bookmark>{bookmark|xmlescape}</bookmark>\n"),
+    (
+        "extra",
+        r#"<extra key="{key|xmlescape}">{value|xmlescape}</extra>\n"#,
+    ),
+];
+
 static STYLES: &[Style] = &[
     Style {
         name: "bisect",
@@ -244,7 +322,7 @@ static STYLES: &[Style] = &[
     },
     Style {
         name: "changelog",
-        templates: None,
+        templates: Some(CHANGELOG),
         on_default: false,
     },
     Style {
@@ -274,7 +352,7 @@ static STYLES: &[Style] = &[
     },
     Style {
         name: "xml",
-        templates: None,
+        templates: Some(XML),
         on_default: false,
     },
 ];

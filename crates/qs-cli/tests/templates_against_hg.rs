@@ -495,7 +495,10 @@ fn configured_templates_match_hg() {
         &["log", "--style", "status", "--debug"],
         &["log", "--style", "status", "-q"],
         &["log", "-T", "changelog"],
+        &["log", "-T", "changelog", "-q"],
         &["log", "--style", "xml"],
+        &["log", "--style", "xml", "-v"],
+        &["log", "--style", "xml", "--debug"],
         &["log", "-T", "json"],
         &["log", "-T", "json", "-v"],
         &["log", "-T", "json", "-q"],
@@ -581,9 +584,8 @@ fn unsupported_template_features_abort_clearly() {
         &["log", "-T", "{subsetparents(rev, revset('all()'))}"],
         &["log", "-T", "{revset('%ld', rev)}"],
         &["log", "-T", "{desc|cbor}"],
-        &["log", "-T", "changelog"],
-        &["log", "--style", "xml"],
         &["log", "--style", "bisect"],
+        &["log", "--style", "show"],
         &["log", "-T", "cbor"],
         &["log", "-T", "json(rev)"],
         &["log", "-G", "--config", "command-templates.graphnode={rev}"],
@@ -592,7 +594,10 @@ fn unsupported_template_features_abort_clearly() {
         let inv = Invocation::fixture("branchy", args);
         let out = common::run_qs(&inv);
         let stderr = out.stderr_str();
-        if out.code != 255 || !stderr.starts_with("abort: ") || !stderr.contains("not supported by qs yet") {
+        if out.code != 255
+            || !stderr.starts_with("abort: ")
+            || !stderr.contains("not supported by qs yet")
+        {
             c.fail(
                 inv.args_display(),
                 format!(
