@@ -213,6 +213,10 @@ const TEMPLATES: &[&str] = &[
     "{revset('tip')}\\n",
     "{revset('x(')}\\n",
     "{relpath('a/b')}\\n",
+    "{files('**')}\\n",
+    "{files('*.txt') % '{file};'}\\n",
+    "{files('re:.*\\\\.c$')}|{files('path:dir')}|{files('nonexistent')}|{files('')}\\n",
+    "{files('glob:[')}\\n",
     "{label('log.changeset', rev)}\\n",
     "{label(red, 'x')}\\n",
     "{config('ui', 'username')}|{config('nosuch', 'key', 'dflt')}\\n",
@@ -577,7 +581,6 @@ fn unsupported_template_features_abort_clearly() {
         &["log", "-T", "{onelinesummary}"],
         &["log", "-T", "{peerurls}"],
         &["log", "-T", "{diff()}"],
-        &["log", "-T", "{files('*')}"],
         &["log", "-T", "{extdata('x')}"],
         &["log", "-T", "{mailmap(author)}"],
         &["log", "-T", "{rstdoc(desc, 'html')}"],
@@ -606,6 +609,23 @@ fn unsupported_template_features_abort_clearly() {
                 ),
             );
         }
+    }
+    c.finish();
+}
+
+/// Paths in templates from a subdirectory: `relpath()` and the patterns
+/// of `files()` are relative to the current directory.
+#[test]
+fn templates_from_a_subdirectory_match_hg() {
+    let mut c = Checker::new("templates_from_a_subdirectory_match_hg");
+    for t in [
+        "{files % '{relpath(file)} '}\n",
+        "{files('*')}|{files('../*.txt')}\n",
+        "{relpath('src/x')} {relpath('doc/y')} {relpath('')}\n",
+    ] {
+        let mut args = vec!["--config", "qs-tests.templates=3", "log", "-T"];
+        args.push(t);
+        c.check(&Invocation::fixture_subdir("branchy", "src", &args));
     }
     c.finish();
 }

@@ -59,7 +59,6 @@ const FUNCS: &[&str] = &[
 const UNSUPPORTED: &[&str] = &[
     "diff",
     "extdata",
-    "files",
     "mailmap",
     "obsfateoperations",
     "obsfatedate",
@@ -268,6 +267,17 @@ impl Engine<'_> {
                     data.push((k.clone(), self.to_value(&v, m)?));
                 }
                 Ok(hybrid_dict(data))
+            }
+            "files" => {
+                if n != 1 {
+                    return Err(nargs_err("files expects one argument"));
+                }
+                let raw = self.eval_string(&a[0], m)?;
+                let Some(rev) = m.ctx else {
+                    return Ok(Value::None);
+                };
+                let files = self.matching_files(rev, &raw)?;
+                Ok(super::keywords::files_list("file", &files))
             }
             "fill" => {
                 if !(1..=4).contains(&n) {
@@ -759,6 +769,43 @@ impl Engine<'_> {
             }
             _ => Err(perr(format!("unknown function '{name}'"))),
         }
+    }
+
+    /// The files of `rev`'s manifest matching `pattern` (a glob unless
+    /// prefixed, relative to the current directory), as hg's
+    /// `ctx.matches(ctx.match([pattern]))`.
+    fn matching_files(&self, rev: Revision, pattern: &[u8]) -> TResult<Vec<Vec<u8>>> {
+        use qs_dirstate::matchbuild::{build_matcher, PatternContext};
+        use qs_dirstate::pattern::PatternKind;
+        use std::os::unix::ffi::OsStrExt;
+        let root = self.repo.root().as_os_str().as_bytes().to_vec();
+        let read = |p: &std::path::Path| std::fs::read(p);
+        let ctx = PatternContext {
+            root: &root,
+            cwd: &self.opts.cwd_in_repo,
+            read: &read,
+        };
+        let mut warnings = Vec::new();
+        let matcher = build_matcher(
+            &ctx,
+            &[pattern.to_vec()],
+            &[],
+            &[],
+            PatternKind::Glob,
+            &mut warnings,
+        )
+        .map_err(|e| abort(e.to_string()))?;
+        let cs = self.changeset(rev)?;
+        let manifest = if rev.is_null() {
+            return Ok(Vec::new());
+        } else {
+            self.repo.manifest(&cs.manifest)?
+        };
+        Ok(manifest
+            .paths()
+            .filter(|p| matcher.matches(p))
+            .map(<[u8]>::to_vec)
+            .collect())
     }
 
     fn query(&self, expr: &[u8]) -> TResult<Vec<Revision>> {

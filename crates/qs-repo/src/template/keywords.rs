@@ -129,7 +129,7 @@ pub(crate) fn compat_list(
 }
 
 /// hg's `compatfileslist`: items map to `{file}` and `{path}`.
-fn files_list(name: &str, files: &[Vec<u8>]) -> Value {
+pub(crate) fn files_list(name: &str, files: &[Vec<u8>]) -> Value {
     let items = files
         .iter()
         .map(|f| HItem {
