@@ -129,6 +129,14 @@ pub enum Displayer<'r> {
         count: usize,
         pending: Option<Vec<u8>>,
     },
+    /// `-T 'json(FIELDS)'`: hg's `{dict(FIELDS)|json}` over the JSON
+    /// formatter's fields, one item per line.
+    JsonFields {
+        engine: Box<Engine<'r>>,
+        expr: Rc<Expr>,
+        fields: Vec<u8>,
+        count: usize,
+    },
     /// A template that failed to parse: hg reports it at the first
     /// changeset, so an empty selection prints nothing.
     Failed(Option<TemplateError>),
@@ -153,6 +161,8 @@ pub struct TemplateDisplayer<'r> {
 enum Spec {
     None,
     Json,
+    /// `-T 'json(FIELDS)'`.
+    JsonFields(Vec<u8>),
     Literal(Vec<u8>),
     Reference(Vec<u8>),
     Style(&'static styles::Style),
@@ -197,10 +207,14 @@ fn lookup(inv: &Parts<'_>) -> CliResult<Spec> {
     if t == b"json" {
         return Ok(Spec::Json);
     }
-    if matches!(t.as_slice(), b"cbor" | b"pickle" | b"debug")
-        || t.starts_with(b"json(")
-        || t.starts_with(b"cbor(")
-    {
+    if t.starts_with(b"json(") && t.ends_with(b")") {
+        qs_lang::template::parse_expr(&t).map_err(|e| CliError::Bytes {
+            bytes: e.render(),
+            code: 255,
+        })?;
+        return Ok(Spec::JsonFields(t[5..t.len() - 1].to_vec()));
+    }
+    if matches!(t.as_slice(), b"cbor" | b"pickle" | b"debug") || t.starts_with(b"cbor(") {
         return Err(CliError::abort_hint(
             format!(
                 "template '{}' is not supported by qs yet",
@@ -313,6 +327,21 @@ impl<'r> Displayer<'r> {
                 count: 0,
                 pending: None,
             }),
+            Spec::JsonFields(fields) => {
+                let engine = Engine::new(repo, opts, templates, &aliases);
+                let mut text = b"{dict(".to_vec();
+                text.extend_from_slice(&fields);
+                text.extend_from_slice(b")|json}");
+                match engine.parse(&text) {
+                    Ok(expr) => Ok(Displayer::JsonFields {
+                        engine: Box::new(engine),
+                        expr,
+                        fields,
+                        count: 0,
+                    }),
+                    Err(e) => Ok(Displayer::Failed(Some(e))),
+                }
+            }
             Spec::Literal(text) => {
                 let engine = Engine::new(repo, opts, templates, &aliases);
                 let main = match engine.parse(&text) {
@@ -389,6 +418,7 @@ impl<'r> Displayer<'r> {
     pub fn begin(&mut self) -> CliResult<Vec<u8>> {
         match self {
             Displayer::Json { .. } => Ok(b"[".to_vec()),
+            Displayer::JsonFields { .. } => Ok(b"[\n ".to_vec()),
             Displayer::Template(t) => match &t.docheader {
                 Some(e) => Ok(t.engine.render(e, &Mapping::vars([]))?),
                 None => Ok(Vec::new()),
@@ -420,6 +450,21 @@ impl<'r> Displayer<'r> {
                 *pending = Some(crate::display::json_changeset(repo, rev, flags)?);
                 Ok(out)
             }
+            Displayer::JsonFields {
+                engine,
+                expr,
+                fields,
+                count,
+            } => {
+                let mut out = Vec::new();
+                if *count > 0 {
+                    out.extend_from_slice(b",\n ");
+                }
+                let m = json_fields_mapping(repo, rev, flags, fields, *count)?;
+                *count += 1;
+                out.extend_from_slice(&engine.render(expr, &m)?);
+                Ok(out)
+            }
             Displayer::Failed(err) => Err(err
                 .take()
                 .map_or_else(|| CliError::Exit(255), CliError::from)),
@@ -440,6 +485,7 @@ impl<'r> Displayer<'r> {
                 out.extend_from_slice(b"\n]\n");
                 Ok(out)
             }
+            Displayer::JsonFields { .. } => Ok(b"\n]\n".to_vec()),
             Displayer::Failed(_) => Ok(Vec::new()),
             Displayer::Template(t) => {
                 let mut out = t.footer_text.take().unwrap_or_default();
@@ -450,6 +496,86 @@ impl<'r> Displayer<'r> {
             }
         }
     }
+}
+
+/// The item hg's changeset formatter fills for `json(FIELDS)`: `rev` and
+/// `node`, the common fields, and the optional ones the fields name.
+fn json_fields_mapping(
+    repo: &Repo,
+    rev: Revision,
+    flags: Flags,
+    fields: &[u8],
+    index: usize,
+) -> CliResult<Mapping> {
+    use qs_repo::template::{dict_value, list_value, PyVal};
+    let cs = repo.changeset(rev)?;
+    let mut m = Mapping::for_rev(rev);
+    let wants = |name: &str| {
+        fields
+            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .any(|w| w == name.as_bytes())
+    };
+    m.set(b"index", Value::Int(index as i64));
+    m.set(b"rev", Value::Int(i64::from(rev.0)));
+    m.set(b"node", Value::Bytes(cs.node.hex().into_bytes()));
+    m.set(b"branch", Value::Bytes(cs.branch().to_vec()));
+    m.set(
+        b"phase",
+        Value::Bytes(repo.phase(rev)?.name().as_bytes().to_vec()),
+    );
+    m.set(b"user", Value::Bytes(cs.user.clone()));
+    m.set(
+        b"date",
+        Value::Date {
+            seconds: cs.date.seconds,
+            offset: cs.date.offset,
+            keyword: false,
+        },
+    );
+    m.set(b"desc", Value::Bytes(cs.description.clone()));
+    let names = |v: Vec<&[u8]>| v.into_iter().map(<[u8]>::to_vec).collect::<Vec<_>>();
+    m.set(
+        b"bookmarks",
+        list_value(names(repo.bookmarks()?.on(&cs.node)), "bookmark"),
+    );
+    m.set(b"tags", list_value(names(repo.tags()?.on(&cs.node)), "tag"));
+    let [p1, p2] = repo.parents(rev)?;
+    let mut parents = vec![if p1.is_null() {
+        qs_store::NULL_NODE.hex().into_bytes()
+    } else {
+        repo.node(p1)?.hex().into_bytes()
+    }];
+    if !p2.is_null() {
+        parents.push(repo.node(p2)?.hex().into_bytes());
+    }
+    m.set(b"parents", list_value(parents, "node"));
+    if flags.debug || wants("manifest") {
+        m.set(b"manifest", Value::Bytes(cs.manifest.hex().into_bytes()));
+    }
+    if flags.debug || wants("extra") {
+        let items = cs
+            .extra
+            .iter()
+            .map(|(k, v)| (k.clone(), PyVal::Bytes(v.clone())))
+            .collect();
+        m.set(b"extra", dict_value(items));
+    }
+    if flags.debug || wants("modified") || wants("added") || wants("removed") {
+        let ch = qs_repo::changes::file_changes(repo, &cs)?;
+        m.set(b"modified", list_value(ch.modified, "file"));
+        m.set(b"added", list_value(ch.added, "file"));
+        m.set(b"removed", list_value(ch.removed, "file"));
+    }
+    if (flags.verbose && !flags.debug) || wants("files") {
+        m.set(b"files", list_value(cs.files.clone(), "file"));
+    }
+    if wants("diff") || wants("diffstat") || wants("copies") {
+        return Err(CliError::abort_hint(
+            "json fields diff, diffstat and copies are not supported by qs yet",
+            "use Mercurial's 'hg' for this command line",
+        ));
+    }
+    Ok(m)
 }
 
 impl<'r> TemplateDisplayer<'r> {

@@ -508,6 +508,24 @@ fn configured_templates_match_hg() {
         &["log", "-T", "json", "-q"],
         &["log", "-T", "json", "--debug"],
         &["log", "-T", "json", "-r", "none()"],
+        &["log", "-T", "json(rev,node)"],
+        &[
+            "log",
+            "-T",
+            "json(rev, desc, date, parents, tags, bookmarks)",
+            "-q",
+        ],
+        &["log", "-T", "json(files, extra, manifest)"],
+        &["log", "-T", "json(added, removed, modified)", "-v"],
+        &[
+            "log",
+            "-T",
+            "json(phase, user, branch, graphnode, index)",
+            "--debug",
+        ],
+        &["log", "-T", "json("],
+        &["log", "-T", "json()"],
+        &["log", "-T", "json(rev|upper)"],
         &["heads", "-T", "{rev}:{branch}\\n"],
         &["heads", "-T", "json"],
         &["heads", "--style", "compact"],
@@ -590,7 +608,7 @@ fn unsupported_template_features_abort_clearly() {
         &["log", "--style", "bisect"],
         &["log", "--style", "show"],
         &["log", "-T", "cbor"],
-        &["log", "-T", "json(rev)"],
+        &["log", "-T", "json(diff)"],
         &["log", "-G", "--config", "command-templates.graphnode={rev}"],
     ];
     for args in cases {

@@ -38,6 +38,16 @@ use crate::{Changeset, Repo};
 pub use compile::Expr;
 pub use value::{Mapping, PyVal, Value};
 
+/// A list value like hg's `hybridlist` (items map to `{name}`).
+pub fn list_value(items: Vec<Vec<u8>>, name: &str) -> Value {
+    keywords::compat_list(name, None, None, items)
+}
+
+/// A dict value like hg's `hybriddict`.
+pub fn dict_value(items: Vec<(Vec<u8>, PyVal)>) -> Value {
+    funcs::hybrid_dict(items)
+}
+
 /// A template failure, as hg reports it.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
