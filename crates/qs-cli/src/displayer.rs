@@ -320,6 +320,15 @@ impl<'r> Displayer<'r> {
             .iter()
             .map(|i| (i.name.clone(), i.value.clone()))
             .collect();
+        if let Spec::None = spec {
+            return Ok(Displayer::Default);
+        }
+        if let Spec::Json = spec {
+            return Ok(Displayer::Json {
+                count: 0,
+                pending: None,
+            });
+        }
         let opts = engine_options(inv, repo, flags);
         match spec {
             Spec::None => Ok(Displayer::Default),

@@ -58,6 +58,8 @@ const KEYWORDS: &[&str] = &[
     "termwidth",
     "verbosity",
     "index",
+    "namespaces",
+    "onelinesummary",
     "nosuchkeyword",
 ];
 
@@ -248,6 +250,9 @@ const TEMPLATES: &[&str] = &[
     "{index}\\n",
     "{index % '{x}'}\\n",
     "{graphwidth}\\n",
+    "{namespaces % '{namespace}:{names}/{colorname}/{builtin} '}\\n",
+    "{namespaces.tags}|{get(namespaces, 'bookmarks')}|{namespaces.bookmarks % '[{bookmark}]'}\\n",
+    "{namespaces % '{names % \"<{name}>\"}'}\\n",
 ];
 
 /// Malformed templates: parse errors and unknown names.
@@ -475,6 +480,13 @@ fn configured_templates_match_hg() {
         &["--config", "command-templates.log={rev}!\\n", "log"],
         &[
             "--config",
+            "command-templates.oneline-summary={rev}|{branch}",
+            "log",
+            "-T",
+            "{onelinesummary}\\n",
+        ],
+        &[
+            "--config",
             "command-templates.log='{rev}?\\n'",
             "log",
             "-r",
@@ -594,9 +606,7 @@ fn unsupported_template_features_abort_clearly() {
     let mut c = Checker::new("unsupported_template_features_abort_clearly");
     let cases: &[&[&str]] = &[
         &["log", "-T", "{diffstat}"],
-        &["log", "-T", "{namespaces}"],
         &["log", "-T", "{envvars}"],
-        &["log", "-T", "{onelinesummary}"],
         &["log", "-T", "{peerurls}"],
         &["log", "-T", "{diff()}"],
         &["log", "-T", "{extdata('x')}"],

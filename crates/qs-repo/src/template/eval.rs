@@ -550,17 +550,20 @@ impl Engine<'_> {
                     return Err(perr("not a dictionary"));
                 }
                 let k = self.to_value(key, m)?;
-                Ok(h.items
-                    .iter()
-                    .find(|i| i.key == k)
-                    .map_or(Value::None, |i| match &i.value {
-                        PyVal::None => Value::None,
-                        value => Value::Item(Rc::new(Item {
-                            value: value.clone(),
-                            map: i.map.clone(),
-                            shown: None,
-                        })),
-                    }))
+                let found = h.items.iter().find(|i| i.key == k);
+                // A value that is itself a list (`{namespaces}`'s names) is
+                // returned as that list, as hg's `_wrapvalue` does.
+                if let Some(inner @ Value::List(_)) = found.and_then(|i| i.map.get(b"names")) {
+                    return Ok(inner.clone());
+                }
+                Ok(found.map_or(Value::None, |i| match &i.value {
+                    PyVal::None => Value::None,
+                    value => Value::Item(Rc::new(Item {
+                        value: value.clone(),
+                        map: i.map.clone(),
+                        shown: None,
+                    })),
+                }))
             }
             Value::Item(i) => self.get_member(&Value::from_py(&i.value), key, m),
             Value::Bytes(b) => Err(perr(format!("{} is not a dictionary", bytes_repr(b)))),

@@ -66,16 +66,22 @@ const CTX_KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords qs recognises but cannot compute yet.
-const UNSUPPORTED: &[&str] = &[
-    "diffstat",
-    "envvars",
-    "namespaces",
-    "onelinesummary",
-    "peerurls",
-];
+const UNSUPPORTED: &[&str] = &["diffstat", "envvars", "peerurls"];
+
+/// hg's default one-line summary template (`onelinesummary`).
+const ONELINE_SUMMARY: &[u8] = br#"{separate(" ", label("oneline-summary.changeset", "{rev}:{node|short}"), join(filter(namespaces % "{ifeq(namespace, "branches", "", join(names % "{label("oneline-summary.{namespace}", name)}", " "))}"), " "))} "{label("oneline-summary.desc", desc|firstline)}""#;
 
 pub fn needs_ctx(name: &[u8]) -> bool {
     CTX_KEYWORDS.iter().any(|k| k.as_bytes() == name)
+}
+
+/// hg's `templater.unquotestring`.
+fn unquote(s: &[u8]) -> &[u8] {
+    if s.len() >= 2 && (s[0] == b'\'' || s[0] == b'"') && s[0] == s[s.len() - 1] {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
 }
 
 /// The latest-tag record of a revision: (date, distance, tag names).
@@ -429,6 +435,19 @@ impl Engine<'_> {
                 }
             }
             "obsolete" => text(Vec::new()),
+            "namespaces" => self.namespaces(rev)?,
+            "onelinesummary" => {
+                let spec = self
+                    .opts
+                    .config
+                    .get(&(b"command-templates".to_vec(), b"oneline-summary".to_vec()))
+                    .filter(|s| !s.is_empty())
+                    .map_or_else(|| ONELINE_SUMMARY.to_vec(), |s| unquote(s).to_vec());
+                let expr = self.parse(&spec)?;
+                let out = self.render(&expr, &Mapping::for_rev(rev))?;
+                let first = out.split(|&b| b == b'\n').next().unwrap_or_default();
+                text(first.to_vec())
+            }
             "p1" | "p2" => {
                 let parents = if rev.is_null() {
                     [NULL_REVISION, NULL_REVISION]
@@ -511,6 +530,88 @@ impl Engine<'_> {
             _ => return Ok(None),
         };
         Ok(Some(v))
+    }
+
+    /// `{namespaces}`: bookmarks, tags and branches naming the changeset.
+    fn namespaces(&self, rev: Revision) -> TResult<Value> {
+        let cs = self.changeset(rev)?;
+        let bookmarks: Vec<Vec<u8>> = self
+            .repo
+            .bookmarks()?
+            .on(&cs.node)
+            .into_iter()
+            .map(<[u8]>::to_vec)
+            .collect();
+        let tags: Vec<Vec<u8>> = if rev.is_null() {
+            Vec::new()
+        } else {
+            self.repo
+                .tags()?
+                .on(&cs.node)
+                .into_iter()
+                .map(<[u8]>::to_vec)
+                .collect()
+        };
+        let branches = vec![cs.branch().to_vec()];
+        let mut items = Vec::new();
+        let mut order = Vec::new();
+        for (ns, templatename, names) in [
+            ("bookmarks", "bookmark", bookmarks),
+            ("tags", "tag", tags),
+            ("branches", "branch", branches),
+        ] {
+            let inner = Value::List(Rc::new(Hybrid {
+                is_dict: false,
+                items: names
+                    .iter()
+                    .map(|n| HItem {
+                        key: PyVal::Bytes(n.clone()),
+                        value: PyVal::Bytes(n.clone()),
+                        map: Mapping::vars([
+                            ("name", text(n.clone())),
+                            (templatename, text(n.clone())),
+                        ]),
+                        fmt: n.clone(),
+                    })
+                    .collect(),
+                compat: Some(Compat {
+                    name: b"name".to_vec(),
+                    plural: b"names".to_vec(),
+                    separator: b" ".to_vec(),
+                    values: names
+                        .iter()
+                        .map(|n| (Some(n.clone()), Mapping::vars([("name", text(n.clone()))])))
+                        .collect(),
+                }),
+                int_keys: false,
+            }));
+            order.push(ns.as_bytes().to_vec());
+            items.push(HItem {
+                key: PyVal::Bytes(ns.as_bytes().to_vec()),
+                value: PyVal::List(names.iter().map(|n| PyVal::Bytes(n.clone())).collect()),
+                map: Mapping::vars([
+                    ("namespace", text(ns)),
+                    ("names", inner),
+                    ("builtin", text("True")),
+                    ("colorname", text(templatename)),
+                ]),
+                fmt: ns.as_bytes().to_vec(),
+            });
+        }
+        Ok(Value::List(Rc::new(Hybrid {
+            is_dict: true,
+            items,
+            compat: Some(Compat {
+                name: b"namespace".to_vec(),
+                plural: b"namespaces".to_vec(),
+                separator: b" ".to_vec(),
+                values: order
+                    .into_iter()
+                    .map(|ns| (Some(ns.clone()), Mapping::vars([("namespace", text(ns))])))
+                    .collect(),
+            }),
+            int_keys: false,
+        })))
     }
 
     /// `rev:short` (children always show short nodes).
