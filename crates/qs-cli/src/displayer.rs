@@ -61,6 +61,7 @@ pub struct Flags {
 /// The parts of an invocation the displayer reads.
 pub struct Parts<'a> {
     pub opts: &'a ParsedOpts,
+    pub env: &'a std::collections::HashMap<String, String>,
     pub config: &'a qs_config::Config,
     pub cwd: &'a std::path::Path,
 }
@@ -82,7 +83,12 @@ pub fn show_revs(inv: &mut Invocation<'_, '_>, revs: &[Revision], graph: bool) -
             .get("HGPLAINEXCEPT")
             .is_some_and(|e| e.split(',').any(|x| x.trim() == "graph"));
     let repo = crate::commands::require(repo)?;
-    let parts = Parts { opts, config, cwd };
+    let parts = Parts {
+        opts,
+        env,
+        config,
+        cwd,
+    };
     let flags = Flags {
         quiet: ui.quiet(),
         verbose: ui.verbose(),
@@ -252,6 +258,12 @@ fn lookup(inv: &Parts<'_>) -> CliResult<Spec> {
     Ok(Spec::Literal(t))
 }
 
+fn env_pairs(env: &std::collections::HashMap<String, String>) -> Vec<(Vec<u8>, Vec<u8>)> {
+    env.iter()
+        .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+        .collect()
+}
+
 fn unsupported_style(name: &str) -> CliError {
     CliError::abort_hint(
         format!("style '{name}' is not supported by qs yet"),
@@ -289,6 +301,7 @@ fn engine_options(inv: &Parts<'_>, repo: &Repo, flags: Flags) -> EngineOptions {
             .map(|i| (i.name.clone(), i.value.clone()))
             .collect(),
         copies_switch: false,
+        env: env_pairs(inv.env),
     }
 }
 

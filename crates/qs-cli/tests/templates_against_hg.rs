@@ -480,6 +480,16 @@ fn configured_templates_match_hg() {
         &["--config", "command-templates.log={rev}!\\n", "log"],
         &[
             "--config",
+            "experimental.exportableenviron=HGPLAIN LANG,NOPE",
+            "log",
+            "-r",
+            "0",
+            "-T",
+            "{envvars}|{envvars % '{key}->{value};'}|{envvars|json}\\n",
+        ],
+        &["log", "-r", "0", "-T", "{envvars}|{envvars|json}\\n"],
+        &[
+            "--config",
             "command-templates.oneline-summary={rev}|{branch}",
             "log",
             "-T",
@@ -606,7 +616,6 @@ fn unsupported_template_features_abort_clearly() {
     let mut c = Checker::new("unsupported_template_features_abort_clearly");
     let cases: &[&[&str]] = &[
         &["log", "-T", "{diffstat}"],
-        &["log", "-T", "{envvars}"],
         &["log", "-T", "{peerurls}"],
         &["log", "-T", "{diff()}"],
         &["log", "-T", "{extdata('x')}"],

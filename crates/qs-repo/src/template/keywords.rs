@@ -66,7 +66,7 @@ const CTX_KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords qs recognises but cannot compute yet.
-const UNSUPPORTED: &[&str] = &["diffstat", "envvars", "peerurls"];
+const UNSUPPORTED: &[&str] = &["diffstat", "peerurls"];
 
 /// hg's default one-line summary template (`onelinesummary`).
 const ONELINE_SUMMARY: &[u8] = br#"{separate(" ", label("oneline-summary.changeset", "{rev}:{node|short}"), join(filter(namespaces % "{ifeq(namespace, "branches", "", join(names % "{label("oneline-summary.{namespace}", name)}", " "))}"), " "))} "{label("oneline-summary.desc", desc|firstline)}""#;
@@ -237,6 +237,7 @@ impl Engine<'_> {
                 )))
             }
             "index" => return Err(abort("can't use index in this context")),
+            "envvars" => return Ok(Some(self.envvars())),
             "path" | "size" | "status" => return Ok(Some(Value::None)),
             _ => {}
         }
@@ -530,6 +531,56 @@ impl Engine<'_> {
             _ => return Ok(None),
         };
         Ok(Some(v))
+    }
+
+    /// `{envvars}`: the variables `experimental.exportableenviron` lists
+    /// (`*` for all), sorted.
+    fn envvars(&self) -> Value {
+        let allowed: Vec<Vec<u8>> = self
+            .opts
+            .config
+            .get(&(b"experimental".to_vec(), b"exportableenviron".to_vec()))
+            .map(|v| {
+                v.split(|b| *b == b',' || b.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty())
+                    .map(<[u8]>::to_vec)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut vars: Vec<(Vec<u8>, Vec<u8>)> = self
+            .opts
+            .env
+            .iter()
+            .filter(|(k, _)| allowed.iter().any(|a| a == b"*" || a == k))
+            .cloned()
+            .collect();
+        vars.sort();
+        let items: Vec<HItem> = vars
+            .iter()
+            .map(|(k, v)| {
+                let mut fmt = k.clone();
+                fmt.push(b'=');
+                fmt.extend_from_slice(v);
+                HItem {
+                    key: PyVal::Bytes(k.clone()),
+                    value: PyVal::Bytes(v.clone()),
+                    map: Mapping::vars([("key", text(k.clone())), ("value", text(v.clone()))]),
+                    fmt,
+                }
+            })
+            .collect();
+        let compat = Compat {
+            name: b"envvar".to_vec(),
+            plural: b"envvars".to_vec(),
+            separator: b" ".to_vec(),
+            values: items.iter().map(|i| (None, i.map.clone())).collect(),
+        };
+        Value::List(Rc::new(Hybrid {
+            is_dict: true,
+            items,
+            compat: Some(compat),
+            int_keys: false,
+        }))
     }
 
     /// `{namespaces}`: bookmarks, tags and branches naming the changeset.

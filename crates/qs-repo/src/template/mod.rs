@@ -97,6 +97,9 @@ pub struct EngineOptions {
     pub revset_aliases: Vec<(Vec<u8>, Vec<u8>)>,
     /// `log --copies`: fill `file_copies_switch`.
     pub copies_switch: bool,
+    /// The process environment (for `{envvars}`, filtered by
+    /// `experimental.exportableenviron`).
+    pub env: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 #[derive(Default)]
