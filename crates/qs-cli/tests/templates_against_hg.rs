@@ -310,8 +310,9 @@ const ERRORS: &[&str] = &[
 
 /// Invocations on a shared fixture (hg's answers cached on disk). hg's
 /// command server leaks a style's templates into later commands (after
-/// `log -T compact`, `log -v` stops showing bookmarks), so commands using
-/// a style run as their own hg process (an extra environment variable
+/// `log -T compact`, `log -v` stops showing bookmarks) and reads
+/// `experimental.exportableenviron` once at start, so commands using a
+/// style or that setting run as their own hg process (an extra environment variable
 /// keeps them off the server). The leading `--config` keys this test's
 /// cache entries apart from answers cached before that was known.
 fn fixture(name: &str, args: &[&str]) -> Invocation {
@@ -319,7 +320,11 @@ fn fixture(name: &str, args: &[&str]) -> Invocation {
     all.extend_from_slice(args);
     let inv = Invocation::fixture(name, &all);
     let styled = args.iter().any(|a| {
-        *a == "--style" || *a == "compact" || a.starts_with("ui.style=") || *a == "changelog"
+        *a == "--style"
+            || *a == "compact"
+            || *a == "changelog"
+            || a.starts_with("ui.style=")
+            || a.starts_with("experimental.exportableenviron")
     });
     if styled {
         inv.env("QS_TEST_OWN_PROCESS", "1")
