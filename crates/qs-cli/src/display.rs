@@ -25,11 +25,12 @@ fn node_text(node: &Node, debug: bool) -> String {
 }
 
 /// Prints one changeset in hg's default style.
-pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<()> {
+pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision, copies: bool) -> CliResult<()> {
     let flags = Flags {
         quiet: ui.quiet(),
         verbose: ui.verbose(),
         debug: ui.debug_flag(),
+        copies,
     };
     let (head, rest) = changeset_text(repo, rev, flags)?;
     if flags.quiet {
@@ -108,6 +109,16 @@ pub fn changeset_text(repo: &Repo, rev: Revision, flags: Flags) -> CliResult<(Ve
         }
     } else if flags.verbose && !cs.files.is_empty() {
         field(&mut out, "files", &cs.files.join(&b' '));
+    }
+    if flags.copies && flags.verbose {
+        let copies = qs_repo::changes::changeset_copies(repo, &cs)?;
+        if !copies.is_empty() {
+            let items: Vec<Vec<u8>> = copies
+                .iter()
+                .map(|(name, source)| [name.as_slice(), b" (", source, b")"].concat())
+                .collect();
+            field(&mut out, "copies", &items.join(&b' '));
+        }
     }
     if debug {
         for (key, value) in &cs.extra {
@@ -189,6 +200,20 @@ pub fn json_changeset(repo: &Repo, rev: Revision, flags: Flags) -> CliResult<Vec
                 "files",
                 PyVal::List(cs.files.iter().map(|f| s(f)).collect()),
             ));
+            if flags.copies {
+                let copies = qs_repo::changes::changeset_copies(repo, &cs)?;
+                if !copies.is_empty() {
+                    fields.push((
+                        "copies",
+                        PyVal::Dict(
+                            copies
+                                .into_iter()
+                                .map(|(n, src)| (n, PyVal::Bytes(src)))
+                                .collect(),
+                        ),
+                    ));
+                }
+            }
         }
     }
     fields.sort_by(|a, b| a.0.cmp(b.0));

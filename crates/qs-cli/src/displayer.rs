@@ -50,12 +50,13 @@ pub fn unquote(s: &[u8]) -> &[u8] {
     }
 }
 
-/// Verbosity flags the displayers follow.
+/// Verbosity flags the displayers follow (and `log --copies`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Flags {
     pub quiet: bool,
     pub verbose: bool,
     pub debug: bool,
+    pub copies: bool,
 }
 
 /// The parts of an invocation the displayer reads.
@@ -93,6 +94,7 @@ pub fn show_revs(inv: &mut Invocation<'_, '_>, revs: &[Revision], graph: bool) -
         quiet: ui.quiet(),
         verbose: ui.verbose(),
         debug: ui.debug_flag(),
+        copies: opts.flag("copies"),
     };
     let mut displayer = Displayer::new(ui, &parts, repo)?;
     if graph
@@ -110,7 +112,7 @@ pub fn show_revs(inv: &mut Invocation<'_, '_>, revs: &[Revision], graph: bool) -
     }
     if let Displayer::Default = displayer {
         for &rev in revs {
-            crate::display::show_changeset(ui, repo, rev)?;
+            crate::display::show_changeset(ui, repo, rev, flags.copies)?;
         }
         return Ok(());
     }
@@ -300,7 +302,7 @@ fn engine_options(inv: &Parts<'_>, repo: &Repo, flags: Flags) -> EngineOptions {
             .iter()
             .map(|i| (i.name.clone(), i.value.clone()))
             .collect(),
-        copies_switch: false,
+        copies_switch: inv.opts.flag("copies"),
         env: env_pairs(inv.env),
     }
 }
@@ -313,6 +315,7 @@ impl<'r> Displayer<'r> {
             quiet: ui.quiet(),
             verbose: ui.verbose(),
             debug: ui.debug_flag(),
+            copies: inv.opts.flag("copies"),
         };
         let spec = match lookup(inv) {
             Err(CliError::Message { code: 0, .. }) => {

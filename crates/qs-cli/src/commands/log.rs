@@ -97,7 +97,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             "follow",
             "follow-first",
             "date",
-            "copies",
             "keyword",
             "line-range",
             "removed",

@@ -724,28 +724,7 @@ impl Engine<'_> {
             return Ok(Vec::new());
         }
         let cs = self.changeset(rev)?;
-        let [p1, p2] = self.repo.parents(rev)?;
-        let mine = self.repo.manifest(&cs.manifest)?;
-        let m1 = self.repo.manifest_of(p1)?;
-        let m2 = self.repo.manifest_of(p2)?;
-        let mut out = Vec::new();
-        for f in &cs.files {
-            let Some((node, _)) = mine.get(f) else {
-                continue;
-            };
-            let log = self.repo.filelog(f)?;
-            let Some(frev) = log.rev_of_node(&node)? else {
-                continue;
-            };
-            let data = log.data(frev)?;
-            if let Some((source, _)) = qs_store::filelog::copy_source(&data) {
-                if m1.get(&source).is_some() || m2.get(&source).is_some() {
-                    out.push((f.clone(), source));
-                }
-            }
-        }
-        out.sort();
-        Ok(out)
+        Ok(crate::changes::changeset_copies(self.repo, &cs)?)
     }
 
     // -- latest tags ----------------------------------------------------------
