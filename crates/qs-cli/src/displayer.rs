@@ -304,6 +304,19 @@ fn engine_options(inv: &Parts<'_>, repo: &Repo, flags: Flags) -> EngineOptions {
             .collect(),
         copies_switch: inv.opts.flag("copies"),
         env: env_pairs(inv.env),
+        paths: qs_config::paths::list_paths(inv.config, Some(repo.root()))
+            .into_iter()
+            .map(|p| {
+                (
+                    p.name.into_bytes(),
+                    p.location.into_bytes(),
+                    p.suboptions
+                        .into_iter()
+                        .map(|(k, v)| (k.into_bytes(), v.into_bytes()))
+                        .collect(),
+                )
+            })
+            .collect(),
     }
 }
 

@@ -495,6 +495,17 @@ fn configured_templates_match_hg() {
         &["log", "-r", "0", "-T", "{envvars}|{envvars|json}\\n"],
         &[
             "--config",
+            "paths.zed=../x",
+            "--config",
+            "paths.default:pushurl=ssh://h/r",
+            "log",
+            "-r",
+            "0",
+            "-T",
+            "{peerurls}|{peerurls % '{name}:{url}:{pushurl};'}|{peerurls|json}\\n",
+        ],
+        &[
+            "--config",
             "command-templates.oneline-summary={rev}|{branch}",
             "log",
             "-T",
@@ -633,7 +644,6 @@ fn unsupported_template_features_abort_clearly() {
     let mut c = Checker::new("unsupported_template_features_abort_clearly");
     let cases: &[&[&str]] = &[
         &["log", "-T", "{diffstat}"],
-        &["log", "-T", "{peerurls}"],
         &["log", "-T", "{diff()}"],
         &["log", "-T", "{extdata('x')}"],
         &["log", "-T", "{mailmap(author)}"],

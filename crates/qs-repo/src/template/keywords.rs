@@ -66,7 +66,7 @@ const CTX_KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords qs recognises but cannot compute yet.
-const UNSUPPORTED: &[&str] = &["diffstat", "peerurls"];
+const UNSUPPORTED: &[&str] = &["diffstat"];
 
 /// hg's default one-line summary template (`onelinesummary`).
 const ONELINE_SUMMARY: &[u8] = br#"{separate(" ", label("oneline-summary.changeset", "{rev}:{node|short}"), join(filter(namespaces % "{ifeq(namespace, "branches", "", join(names % "{label("oneline-summary.{namespace}", name)}", " "))}"), " "))} "{label("oneline-summary.desc", desc|firstline)}""#;
@@ -238,6 +238,7 @@ impl Engine<'_> {
             }
             "index" => return Err(abort("can't use index in this context")),
             "envvars" => return Ok(Some(self.envvars())),
+            "peerurls" => return Ok(Some(self.peerurls())),
             "path" | "size" | "status" => return Ok(Some(Value::None)),
             _ => {}
         }
@@ -531,6 +532,39 @@ impl Engine<'_> {
             _ => return Ok(None),
         };
         Ok(Some(v))
+    }
+
+    /// `{peerurls}`: the `[paths]` entries, `name=url` each.
+    fn peerurls(&self) -> Value {
+        let items = self
+            .opts
+            .paths
+            .iter()
+            .map(|(name, url, subs)| {
+                let mut map =
+                    Mapping::vars([("name", text(name.clone())), ("url", text(url.clone()))]);
+                let mut subs = subs.clone();
+                subs.sort();
+                for (k, v) in subs {
+                    map.set(&k, text(v));
+                }
+                let mut fmt = name.clone();
+                fmt.push(b'=');
+                fmt.extend_from_slice(url);
+                HItem {
+                    key: PyVal::Bytes(name.clone()),
+                    value: PyVal::Bytes(url.clone()),
+                    map,
+                    fmt,
+                }
+            })
+            .collect();
+        Value::List(Rc::new(Hybrid {
+            is_dict: true,
+            items,
+            compat: None,
+            int_keys: false,
+        }))
     }
 
     /// `{envvars}`: the variables `experimental.exportableenviron` lists

@@ -78,6 +78,9 @@ impl From<qs_store::StoreError> for TemplateError {
 
 pub type TResult<T> = Result<T, TemplateError>;
 
+/// One `[paths]` entry: name, location, sub-options.
+pub type PeerPath = (Vec<u8>, Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>);
+
 /// Everything the engine needs from the caller's process and command.
 #[derive(Clone, Debug, Default)]
 pub struct EngineOptions {
@@ -100,6 +103,9 @@ pub struct EngineOptions {
     /// The process environment (for `{envvars}`, filtered by
     /// `experimental.exportableenviron`).
     pub env: Vec<(Vec<u8>, Vec<u8>)>,
+    /// `[paths]` (name, location, sub-options), sorted by name, for
+    /// `{peerurls}`.
+    pub paths: Vec<PeerPath>,
 }
 
 #[derive(Default)]
