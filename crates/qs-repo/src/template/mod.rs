@@ -6,7 +6,8 @@
 //! - [`value`]: the value model (hg's `templateutil` wrappers).
 //! - [`eval`]: symbols, filters, `%`, `.`, arithmetic and the value
 //!   operations.
-//! - [`keywords`], [`filters`], [`funcs`]: hg's tables of each.
+//! - [`keywords`], [`filters`], [`funcs`]: hg's tables of each;
+//!   [`latesttag`], [`revquery`], [`pyregex`]: their heavier helpers.
 //! - [`datefmt`], [`text`]: date formatting and byte-string helpers.
 //!
 //! An [`Engine`] holds the repository, the named templates (from
@@ -21,6 +22,9 @@ pub mod eval;
 pub mod filters;
 pub mod funcs;
 pub mod keywords;
+pub mod latesttag;
+pub mod pyregex;
+pub mod revquery;
 pub mod text;
 pub mod value;
 
