@@ -162,6 +162,10 @@ pub struct TemplateDisplayer<'r> {
     docfooter: Option<Rc<Expr>>,
     index: usize,
     last_header: Option<Vec<u8>>,
+    /// Under `-G`, a changed header is written before the graph lines,
+    /// outside them (hg's buffered displayer); it waits here.
+    pending_header: Option<Vec<u8>>,
+    buffer_headers: bool,
     footer_text: Option<Vec<u8>>,
 }
 
@@ -446,6 +450,8 @@ impl<'r> Displayer<'r> {
                     docfooter,
                     index: 0,
                     last_header: None,
+                    pending_header: None,
+                    buffer_headers: false,
                     footer_text: None,
                 })))
             }
@@ -507,6 +513,22 @@ impl<'r> Displayer<'r> {
                 .take()
                 .map_or_else(|| CliError::Exit(255), CliError::from)),
             Displayer::Template(t) => t.render(rev, graphwidth),
+        }
+    }
+
+    /// Keeps headers out of the rendered text (for `-G`, which writes them
+    /// before each changeset's graph lines).
+    pub fn buffer_headers(&mut self) {
+        if let Displayer::Template(t) = self {
+            t.buffer_headers = true;
+        }
+    }
+
+    /// The header the last `render` produced under [`Self::buffer_headers`].
+    pub fn take_header(&mut self) -> Vec<u8> {
+        match self {
+            Displayer::Template(t) => t.pending_header.take().unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
 
@@ -639,6 +661,8 @@ impl<'r> TemplateDisplayer<'r> {
             main,
             index: 0,
             last_header: None,
+            pending_header: None,
+            buffer_headers: false,
             footer_text: None,
         })
     }
@@ -659,7 +683,11 @@ impl<'r> TemplateDisplayer<'r> {
         if let Some(h) = &self.header {
             let text = self.engine.render(h, &m)?;
             if self.last_header.as_ref() != Some(&text) {
-                out.extend_from_slice(&text);
+                if self.buffer_headers {
+                    self.pending_header = Some(text.clone());
+                } else {
+                    out.extend_from_slice(&text);
+                }
                 self.last_header = Some(text);
             }
         }

@@ -529,6 +529,7 @@ pub fn show(
         styles: Styles::new(plain),
     };
     let mut cache = HashMap::new();
+    displayer.buffer_headers();
     let begin = displayer.begin()?;
     ui.write(&begin)?;
     for &rev in revs {
@@ -541,7 +542,7 @@ pub fn show(
         if lines.last().is_some_and(Vec::is_empty) {
             lines.pop();
         }
-        let mut out = Vec::new();
+        let mut out = displayer.take_header();
         let n = steps.len();
         for (i, step) in steps.iter().enumerate() {
             if i + 1 == n {

@@ -576,6 +576,20 @@ fn configured_templates_match_hg() {
         &["log", "-T", "{file_copies_switch}\\n"],
         &["log", "-C", "--style", "status", "-v"],
         &["log", "-C", "-G", "-v"],
+        &[
+            "--config",
+            "templates.mine={rev}\\n",
+            "--config",
+            "templates.mine:header=H{branch}\\n",
+            "--config",
+            "templates.mine:separator=--\\n",
+            "--config",
+            "templates.mine:footer=F\\n",
+            "log",
+            "-G",
+            "-T",
+            "mine",
+        ],
         &["heads", "-T", "{rev}:{branch}\\n"],
         &["heads", "-T", "json"],
         &["heads", "--style", "compact"],
@@ -622,6 +636,7 @@ fn graphs_match_hg() {
         &["log", "-G", "-r", "0:tip:3", "-T", "{rev}\\n"],
         &["log", "-G", "-l", "3"],
         &["log", "-G", "-T", "json"],
+        &["log", "-G", "-T", "changelog"],
     ];
     for name in common::fixture_names() {
         for args in cases {
