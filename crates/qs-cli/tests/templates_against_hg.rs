@@ -100,7 +100,9 @@ const TEXT_FILTERS: &[&str] = &[
 
 const TEXT_KEYWORDS: &[&str] = &["author", "desc", "branch", "node", "files", "tags", "rev"];
 
+/// (`age` is stable here: every fixture date is years old.)
 const DATE_FILTERS: &[&str] = &[
+    "age",
     "hgdate",
     "isodate",
     "isodatesec",
@@ -167,6 +169,9 @@ const TEMPLATES: &[&str] = &[
     "{localdate(date, -7200)|isodatesec}\\n",
     "{localdate(date, 'bogus')}\\n",
     "{date('x')}\\n",
+    "{'0 0'|age}|{'9999999999 0'|age}|{'1000000000'|isodate}|{''|hgdate}\\n",
+    "{' 5 0'|isodate}|{'5  0'|isodate}\\n",
+    "{'0 99999'|isodate}\\n",
     "{get(extras, 'branch')}\\n",
     "{get(extras, 'nope')}\\n",
     "{get(rev, 'x')}\\n",

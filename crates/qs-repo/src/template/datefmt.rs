@@ -165,20 +165,28 @@ pub fn age(seconds: i64, offset: i32, now: i64) -> Vec<u8> {
     Vec::new()
 }
 
-/// Parses a date the way templates accept one from a string: `"UNIXTIME
-/// OFFSET"` or a bare `UNIXTIME` (other formats are not supported yet).
+/// Parses a date given as text the way hg's `parsedate` reads its
+/// internal form `"UNIXTIME OFFSET"` (other date formats are not
+/// supported yet and read as invalid).
 pub fn parse_simple(text: &[u8]) -> Option<(i64, i32)> {
-    let s = std::str::from_utf8(text).ok()?.trim();
-    let mut parts = s.split_whitespace();
-    let t: f64 = parts.next()?.parse().ok()?;
-    let tz: i32 = match parts.next() {
-        Some(p) => p.parse().ok()?,
-        None => 0,
-    };
+    let s = std::str::from_utf8(super::text::strip(text, None)).ok()?;
+    let mut parts = s.split(' ');
+    let when = py_int(parts.next()?)?;
+    let offset = py_int(parts.next()?)?;
     if parts.next().is_some() {
         return None;
     }
-    Some((t as i64, tz))
+    Some((when, i32::try_from(offset).ok()?))
+}
+
+/// Python's `int()` of a decimal string (surrounding whitespace allowed).
+fn py_int(s: &str) -> Option<i64> {
+    let t = s.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
 }
 
 /// hg's `parsetimezone` for the forms `+HHMM`, `-HHMM`, `+HH:MM`, `Z`,

@@ -213,10 +213,24 @@ impl Engine<'_> {
                 if b.is_empty() {
                     return Ok((0, 0));
                 }
-                super::datefmt::parse_simple(&b).ok_or_else(|| match err {
+                let (when, offset) = super::datefmt::parse_simple(&b).ok_or_else(|| match err {
                     Some(e) => perr(e),
                     None => perr(format!("invalid date: {}", bytes_repr(&b))),
-                })
+                })?;
+                // hg's parsedate range checks (32-bit times, UTC-12..UTC+14).
+                if !(-0x8000_0000..=0x7FFF_FFFF).contains(&when) {
+                    return Err(perr(err.map_or_else(
+                        || format!("date exceeds 32 bits: {when}"),
+                        str::to_string,
+                    )));
+                }
+                if !(-50400..=43200).contains(&offset) {
+                    return Err(perr(err.map_or_else(
+                        || format!("impossible time zone offset: {offset}"),
+                        str::to_string,
+                    )));
+                }
+                Ok((when, offset))
             }
             PyVal::Tuple(items) if items.len() == 2 => match (&items[0], &items[1]) {
                 (PyVal::Int(a), PyVal::Int(b)) => Ok((*a, *b as i32)),
