@@ -125,6 +125,10 @@ fn report(error: CliError, err: &mut Vec<u8>) -> i32 {
             err.extend_from_slice(text.as_bytes());
             code
         }
+        CliError::Bytes { bytes, code } => {
+            err.extend_from_slice(&bytes);
+            code
+        }
         CliError::Exit(code) => code,
         CliError::BrokenPipe => 255,
     }

@@ -5,6 +5,7 @@
 use qs_repo::{Repo, RepoResult};
 use qs_store::{Node, Revision};
 
+use crate::displayer::Flags;
 use crate::error::CliResult;
 use crate::ui::Ui;
 
@@ -24,12 +25,34 @@ fn node_text(node: &Node, debug: bool) -> String {
 }
 
 /// Prints one changeset in hg's default style.
-pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<()> {
-    let debug = ui.debug_flag();
+pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision, copies: bool) -> CliResult<()> {
+    let flags = Flags {
+        quiet: ui.quiet(),
+        verbose: ui.verbose(),
+        debug: ui.debug_flag(),
+        copies,
+    };
+    let (head, rest) = changeset_text(repo, rev, flags)?;
+    if flags.quiet {
+        ui.write(&head)?;
+    } else {
+        ui.write_labeled(&head, "log.changeset")?;
+        ui.write(&rest)?;
+    }
+    Ok(())
+}
+
+/// One changeset in hg's default style: the `changeset:` line (without
+/// its newline, which starts the rest; the whole line with `-q`) and the
+/// rest.
+pub fn changeset_text(repo: &Repo, rev: Revision, flags: Flags) -> CliResult<(Vec<u8>, Vec<u8>)> {
+    let debug = flags.debug;
     let cs = repo.changeset(rev)?;
-    if ui.quiet() {
-        ui.write_str(&format!("{}:{}\n", rev, node_text(&cs.node, debug)))?;
-        return Ok(());
+    if flags.quiet {
+        return Ok((
+            format!("{}:{}\n", rev, node_text(&cs.node, debug)).into_bytes(),
+            Vec::new(),
+        ));
     }
     let mut head = Vec::with_capacity(64);
     field(
@@ -38,7 +61,6 @@ pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<
         format!("{}:{}", rev, node_text(&cs.node, debug)).as_bytes(),
     );
     head.pop();
-    ui.write_labeled(&head, "log.changeset")?;
     let mut out = Vec::with_capacity(256);
     out.push(b'\n');
     if cs.branch() != b"default" {
@@ -85,8 +107,18 @@ pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<
                 field(&mut out, label, &files.join(&b' '));
             }
         }
-    } else if ui.verbose() && !cs.files.is_empty() {
+    } else if flags.verbose && !cs.files.is_empty() {
         field(&mut out, "files", &cs.files.join(&b' '));
+    }
+    if flags.copies && flags.verbose {
+        let copies = qs_repo::changes::changeset_copies(repo, &cs)?;
+        if !copies.is_empty() {
+            let items: Vec<Vec<u8>> = copies
+                .iter()
+                .map(|(name, source)| [name.as_slice(), b" (", source, b")"].concat())
+                .collect();
+            field(&mut out, "copies", &items.join(&b' '));
+        }
     }
     if debug {
         for (key, value) in &cs.extra {
@@ -97,7 +129,7 @@ pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<
         }
     }
     let description = cs.description_trimmed();
-    if ui.verbose() {
+    if flags.verbose {
         if !description.is_empty() {
             out.extend_from_slice(b"description:\n");
             out.extend_from_slice(description);
@@ -107,8 +139,101 @@ pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<
         field(&mut out, "summary", cs.summary());
     }
     out.push(b'\n');
-    ui.write(&out)?;
-    Ok(())
+    Ok((head, out))
+}
+
+/// One changeset as hg's JSON formatter writes it for `log -T json`
+/// (without the separators between items).
+pub fn json_changeset(repo: &Repo, rev: Revision, flags: Flags) -> CliResult<Vec<u8>> {
+    use qs_repo::template::filters::json;
+    use qs_repo::template::PyVal;
+    let cs = repo.changeset(rev)?;
+    let s = |b: &[u8]| PyVal::Bytes(b.to_vec());
+    let list = |items: Vec<&[u8]>| {
+        PyVal::List(
+            items
+                .into_iter()
+                .map(|b| PyVal::Bytes(b.to_vec()))
+                .collect(),
+        )
+    };
+    let mut fields: Vec<(&str, PyVal)> = vec![
+        ("rev", PyVal::Int(i64::from(rev.0))),
+        ("node", s(cs.node.hex().as_bytes())),
+    ];
+    if !flags.quiet {
+        let [p1, p2] = repo.parents(rev)?;
+        let mut parents = vec![repo_node_hex(repo, p1)?];
+        if !p2.is_null() {
+            parents.push(repo_node_hex(repo, p2)?);
+        }
+        fields.push(("branch", s(cs.branch())));
+        fields.push(("phase", s(repo.phase(rev)?.name().as_bytes())));
+        fields.push(("user", s(&cs.user)));
+        fields.push((
+            "date",
+            PyVal::List(vec![
+                PyVal::Int(cs.date.seconds),
+                PyVal::Int(i64::from(cs.date.offset)),
+            ]),
+        ));
+        fields.push(("desc", s(&cs.description)));
+        fields.push(("bookmarks", list(repo.bookmarks()?.on(&cs.node))));
+        fields.push(("tags", list(repo.tags()?.on(&cs.node))));
+        fields.push((
+            "parents",
+            PyVal::List(parents.into_iter().map(PyVal::Bytes).collect()),
+        ));
+        if flags.debug {
+            fields.push(("manifest", s(cs.manifest.hex().as_bytes())));
+            fields.push((
+                "extra",
+                PyVal::Dict(cs.extra.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+            ));
+            let ch = qs_repo::changes::file_changes(repo, &cs)?;
+            let files = |v: &Vec<Vec<u8>>| PyVal::List(v.iter().map(|f| s(f)).collect());
+            fields.push(("modified", files(&ch.modified)));
+            fields.push(("added", files(&ch.added)));
+            fields.push(("removed", files(&ch.removed)));
+        } else if flags.verbose {
+            fields.push((
+                "files",
+                PyVal::List(cs.files.iter().map(|f| s(f)).collect()),
+            ));
+            if flags.copies {
+                let copies = qs_repo::changes::changeset_copies(repo, &cs)?;
+                if !copies.is_empty() {
+                    fields.push((
+                        "copies",
+                        PyVal::Dict(
+                            copies
+                                .into_iter()
+                                .map(|(n, src)| (n, PyVal::Bytes(src)))
+                                .collect(),
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = b" {\n".to_vec();
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(format!("  \"{k}\": ").as_bytes());
+        out.extend_from_slice(&json(v, false));
+    }
+    out.extend_from_slice(b"\n }");
+    Ok(out)
+}
+
+fn repo_node_hex(repo: &Repo, rev: Revision) -> CliResult<Vec<u8>> {
+    if rev.is_null() {
+        return Ok(qs_store::NULL_NODE.hex().into_bytes());
+    }
+    Ok(repo.node(rev)?.hex().into_bytes())
 }
 
 /// The parents hg shows: both (nulls included) with `--debug`; otherwise

@@ -17,6 +17,9 @@ pub enum CliError {
     },
     /// A line already formatted for stderr, then exit with `code`.
     Message { text: String, code: i32 },
+    /// Bytes already formatted for stderr (non-UTF-8 text survives), then
+    /// exit with `code`.
+    Bytes { bytes: Vec<u8>, code: i32 },
     /// Exit with this code; everything was already printed.
     Exit(i32),
     /// The output pipe was closed by the reader.

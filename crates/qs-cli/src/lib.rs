@@ -8,9 +8,12 @@ pub mod commands;
 pub mod context;
 pub mod dispatch;
 pub mod display;
+pub mod displayer;
 pub mod error;
+pub mod graph;
 pub mod opts;
 pub mod paths;
+pub mod styles;
 pub mod ui;
 
 pub use context::Context;

@@ -113,3 +113,49 @@ pub fn common_ancestor_heads(repo: &Repo, a: Revision, b: Revision) -> RepoResul
         heads
     })
 }
+
+/// The copies a changeset records, as hg's `log --copies` and
+/// `{file_copies}` list them (filelog copy metadata, hg's `getrenamed`):
+/// for each file of the changeset, the copy source named by the file
+/// revision the changeset introduced, or else by the changeset's own file
+/// revision when no parent has that same revision.
+pub fn changeset_copies(repo: &Repo, cs: &Changeset) -> RepoResult<Vec<(Vec<u8>, Vec<u8>)>> {
+    let rev = cs.rev;
+    let mine = repo.manifest(&cs.manifest)?;
+    let mut out = Vec::new();
+    for f in &cs.files {
+        let log = repo.filelog(f)?;
+        let mut linked = None;
+        for r in 0..log.len() as i32 {
+            if log.link_rev(Revision(r))? == rev {
+                linked = Some(Revision(r));
+            }
+        }
+        let source = match linked {
+            Some(frev) => qs_store::filelog::copy_source(&log.data(frev)?).map(|(s, _)| s),
+            None => {
+                let Some((node, _)) = mine.get(f) else {
+                    continue;
+                };
+                let Some(frev) = log.rev_of_node(&node)? else {
+                    continue;
+                };
+                let mut same_in_parent = false;
+                for p in repo.parents(rev)? {
+                    if repo.manifest_of(p)?.get(f).is_some_and(|(n, _)| n == node) {
+                        same_in_parent = true;
+                    }
+                }
+                if same_in_parent {
+                    None
+                } else {
+                    qs_store::filelog::copy_source(&log.data(frev)?).map(|(s, _)| s)
+                }
+            }
+        };
+        if let Some(source) = source {
+            out.push((f.clone(), source));
+        }
+    }
+    Ok(out)
+}

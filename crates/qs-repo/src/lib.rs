@@ -15,6 +15,7 @@ pub mod revset;
 pub mod revspec;
 pub mod status;
 pub mod tags_cache;
+pub mod template;
 pub mod util;
 pub mod verify;
 pub mod working;

@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use qs_repo::revspec;
 use qs_store::Revision;
 
-use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
-use crate::display::show_changeset;
+use super::{require, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
 use crate::error::CliResult;
 use crate::opts::OptSpec;
 
@@ -39,7 +38,6 @@ pub const COMMAND: CommandDef = CommandDef {
 };
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-    unsupported_options(inv, &["style", "template"])?;
     let repo = require(&inv.repo)?;
     let mut heads: Vec<Revision> = if inv.opts.flag("topo") {
         repo.heads()?.to_vec()
@@ -90,9 +88,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         return Ok(1);
     }
     heads.sort_by(|a, b| b.cmp(a));
-    for rev in heads {
-        show_changeset(&mut inv.ui, repo, rev)?;
-    }
+    crate::displayer::show_revs(inv, &heads, false)?;
     Ok(0)
 }
 

@@ -3,7 +3,6 @@
 use qs_store::Revision;
 
 use super::{unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
-use crate::display::show_changeset;
 use crate::error::{CliError, CliResult};
 use crate::opts::OptSpec;
 
@@ -98,7 +97,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             "follow",
             "follow-first",
             "date",
-            "copies",
             "keyword",
             "line-range",
             "removed",
@@ -112,9 +110,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             "git",
             "no-merges",
             "stat",
-            "graph",
-            "style",
-            "template",
             "include",
             "exclude",
         ],
@@ -136,9 +131,14 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         let touching = revisions_touching(repo, paths)?;
         revs.retain(|r| touching.contains(r));
     }
-    for rev in revs.into_iter().take(limit.unwrap_or(usize::MAX)) {
-        show_changeset(&mut inv.ui, repo, rev)?;
+    let graph = inv.opts.flag("graph");
+    if graph {
+        // hg sorts the revisions of a graph newest first.
+        revs.sort_unstable_by(|a, b| b.cmp(a));
+        revs.dedup();
     }
+    revs.truncate(limit.unwrap_or(usize::MAX));
+    crate::displayer::show_revs(inv, &revs, graph)?;
     Ok(0)
 }
 

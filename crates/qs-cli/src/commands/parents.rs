@@ -3,8 +3,7 @@
 use qs_repo::revspec;
 use qs_store::{Revision, NULL_NODE};
 
-use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
-use crate::display::show_changeset;
+use super::{require, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
 use crate::error::{CliError, CliResult};
 use crate::opts::OptSpec;
 
@@ -25,7 +24,6 @@ pub const COMMAND: CommandDef = CommandDef {
 };
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-    unsupported_options(inv, &["style", "template"])?;
     if !inv.opts.positionals.is_empty() {
         return Err(CliError::abort_hint(
             "file arguments to 'parents' are not supported by qs yet",
@@ -59,8 +57,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             revs
         }
     };
-    for rev in parents {
-        show_changeset(&mut inv.ui, repo, rev)?;
-    }
+    crate::displayer::show_revs(inv, &parents, false)?;
     Ok(0)
 }
