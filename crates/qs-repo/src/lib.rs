@@ -5,19 +5,23 @@
 
 pub mod changes;
 pub mod changeset;
+pub mod commit;
 pub mod dates;
 pub mod dirstate_parents;
 pub mod discovery;
 pub mod error;
 pub mod names;
+pub mod pathaudit;
 pub mod repo;
 pub mod revset;
 pub mod revspec;
 pub mod status;
 pub mod tags_cache;
 pub mod template;
+pub mod tracking;
 pub mod util;
 pub mod verify;
+pub mod wdirstate;
 pub mod working;
 
 pub use changeset::Changeset;

@@ -105,7 +105,7 @@ fn file_matcher(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> Re
 }
 
 /// Builds the ignore matcher from `.hgignore` and the extra files.
-fn ignore_matcher(repo: &Repo, extra: &[Vec<u8>], warnings: &mut Warnings) -> RepoResult<Matcher> {
+pub(crate) fn ignore_matcher(repo: &Repo, extra: &[Vec<u8>], warnings: &mut Warnings) -> RepoResult<Matcher> {
     let files = qs_dirstate::ignore::ignore_files(repo.root(), extra);
     qs_dirstate::ignore::ignore_matcher(repo.root(), &files, &read_pattern_file, warnings)
         .map_err(dirstate_error)
@@ -120,6 +120,29 @@ pub fn status(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> Repo
     working_status(repo, req, &matcher, warnings)
 }
 
+/// [`status`] on an already loaded dirstate with an already built
+/// matcher, for writers holding the wlock: also returns the files the
+/// walk was unsure about that turned out clean, for the caller to record
+/// (hg's status fixups).
+pub fn status_with_map(
+    repo: &Repo,
+    map: &DirstateMap,
+    req: &StatusRequest,
+    matcher: &Matcher,
+    warnings: &mut Warnings,
+) -> RepoResult<(Status, Vec<UnsureFile>)> {
+    working_status_of(repo, map, req, matcher, warnings)
+}
+
+/// Builds the matcher for a request (patterns, `-I`, `-X`).
+pub fn request_matcher(
+    repo: &Repo,
+    req: &StatusRequest,
+    warnings: &mut Warnings,
+) -> RepoResult<Matcher> {
+    file_matcher(repo, req, warnings)
+}
+
 fn working_status(
     repo: &Repo,
     req: &StatusRequest,
@@ -127,6 +150,16 @@ fn working_status(
     warnings: &mut Warnings,
 ) -> RepoResult<Status> {
     let map = read_dirstate(repo)?;
+    working_status_of(repo, &map, req, matcher, warnings).map(|(status, _)| status)
+}
+
+fn working_status_of(
+    repo: &Repo,
+    map: &DirstateMap,
+    req: &StatusRequest,
+    matcher: &Matcher,
+    warnings: &mut Warnings,
+) -> RepoResult<(Status, Vec<UnsureFile>)> {
     let ignore = ignore_matcher(repo, &req.ignore_files, warnings)?;
     let options = StatusOptions {
         list_clean: req.list_clean,
@@ -135,7 +168,7 @@ fn working_status(
         check_exec: true,
         mtime_boundary: qs_dirstate::timestamp::filesystem_now(repo.dot_hg()).ok(),
     };
-    let walked = qs_dirstate::status::status(repo.root(), &map, matcher, &ignore, options);
+    let walked = qs_dirstate::status::status(repo.root(), map, matcher, &ignore, options);
     let mut out = Status {
         modified: walked.modified,
         added: walked.added,
@@ -147,14 +180,18 @@ fn working_status(
         bad: walked.bad,
         copies: Vec::new(),
     };
+    let mut fixups = Vec::new();
     if !walked.unsure.is_empty() || map.copies_len() > 0 {
         let manifest = repo.manifest_of(repo.working_parent()?)?;
         let verdicts = settle_unsure(repo, &manifest, &walked.unsure)?;
         for (file, modified) in walked.unsure.iter().zip(verdicts) {
             if modified {
                 out.modified.push(file.path.clone());
-            } else if req.list_clean {
-                out.clean.push(file.path.clone());
+            } else {
+                if req.list_clean {
+                    out.clean.push(file.path.clone());
+                }
+                fixups.push(file.clone());
             }
         }
         out.modified.sort_unstable();
@@ -168,7 +205,7 @@ fn working_status(
         }
         out.copies.sort_unstable();
     }
-    Ok(out)
+    Ok((out, fixups))
 }
 
 /// For each unsure file, whether its content or flags differ from the

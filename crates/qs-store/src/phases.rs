@@ -32,6 +32,17 @@ impl Phase {
         }
     }
 
+    /// The number stored in `phaseroots`.
+    pub fn number(self) -> u32 {
+        match self {
+            Phase::Public => 0,
+            Phase::Draft => 1,
+            Phase::Secret => 2,
+            Phase::Archived => 32,
+            Phase::Internal => 96,
+        }
+    }
+
     /// The name hg prints.
     pub fn name(self) -> &'static str {
         match self {

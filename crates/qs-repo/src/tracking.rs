@@ -1,0 +1,489 @@
+//! Changing which files the working directory tracks, as hg's `add`,
+//! `forget`, `remove` and `addremove` do (`cmdutil.add/forget/remove`,
+//! `scmutil.addremove`): which files each one picks from a walk or a
+//! status, the messages hg prints for each file and each refusal, and the
+//! dirstate changes. The caller holds the wlock, owns the
+//! [`WorkingDirstate`] and writes it afterwards (unless a dry run).
+//!
+//! Messages are collected as [`Message`]s in hg's order; the caller shows
+//! them (the library never prints). Paths in messages go through the
+//! caller's [`PathDisplay`].
+
+use std::collections::BTreeSet;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use qs_dirstate::matchbuild::Warnings;
+use qs_dirstate::status::StatusOptions;
+use qs_dirstate::Matcher;
+
+use crate::error::{RepoError, RepoResult};
+use crate::pathaudit;
+use crate::repo::Repo;
+use crate::status::{self, Status, StatusRequest};
+use crate::wdirstate::WorkingDirstate;
+
+/// One line for the user, in hg's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// `ui.status` (stdout, hidden by `-q`).
+    Status(Vec<u8>),
+    /// `ui.warn` (stderr).
+    Warn(Vec<u8>),
+}
+
+/// How paths are shown in messages.
+pub struct PathDisplay<'a> {
+    /// hg's `uipathfn` (for "adding X", "removing X").
+    pub ui: &'a dyn Fn(&[u8]) -> Vec<u8>,
+    /// hg's `dirstate.pathto` (relative to the current directory), for
+    /// the dirstate's own complaints ("X already tracked!").
+    pub cwd: &'a dyn Fn(&[u8]) -> Vec<u8>,
+}
+
+/// `ui.portablefilenames`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Portability {
+    /// Say nothing.
+    Ignore,
+    /// Warn (hg's default).
+    #[default]
+    Warn,
+    /// Refuse the name.
+    Abort,
+}
+
+/// What the tracking commands share.
+pub struct TrackOptions<'a> {
+    /// Patterns, `-I`, `-X`, the current directory and the extra ignore
+    /// files (the `list_*` fields are ignored).
+    pub request: StatusRequest,
+    /// `-v`: also report explicitly named files.
+    pub verbose: bool,
+    /// `-n/--dry-run`: report only, change nothing.
+    pub dry_run: bool,
+    pub display: PathDisplay<'a>,
+    /// `ui.portablefilenames`.
+    pub portability: Portability,
+    /// `ui.large-file-limit` in bytes (0: none).
+    pub large_file_limit: u64,
+    /// `experimental.removeemptydirs`.
+    pub remove_empty_dirs: bool,
+}
+
+fn show(f: &dyn Fn(&[u8]) -> Vec<u8>, path: &[u8]) -> String {
+    String::from_utf8_lossy(&f(path)).into_owned()
+}
+
+fn os_path(root: &Path, rel: &[u8]) -> PathBuf {
+    root.join(std::ffi::OsStr::from_bytes(rel))
+}
+
+/// Builds the matcher of the options' patterns; pattern warnings become
+/// messages (also when an error follows), then each named file is audited.
+pub fn matcher(repo: &Repo, opts: &TrackOptions<'_>, out: &mut Vec<Message>) -> RepoResult<Matcher> {
+    let mut warnings: Warnings = Vec::new();
+    let built = status::request_matcher(repo, &opts.request, &mut warnings);
+    out.extend(warnings.into_iter().map(Message::Warn));
+    let m = built?;
+    for f in m.files() {
+        pathaudit::audit(repo.root(), &f)?;
+    }
+    Ok(m)
+}
+
+/// Walks the working directory for `add`/`addremove` (hg's
+/// `dirstate.walk(unknown=True, ignored=False)`): matched untracked files
+/// that are not ignored, tracked files, and explicitly named files even if
+/// ignored. Explicit names that do not exist are reported as bad
+/// messages and returned in the second list.
+fn walk(
+    repo: &Repo,
+    ds: &WorkingDirstate,
+    m: &Matcher,
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
+    let mut warnings: Warnings = Vec::new();
+    let ignore = status::ignore_matcher(repo, &opts.request.ignore_files, &mut warnings);
+    out.extend(warnings.into_iter().map(Message::Warn));
+    let ignore = ignore?;
+    let options = StatusOptions {
+        list_clean: true,
+        list_unknown: true,
+        list_ignored: false,
+        check_exec: true,
+        mtime_boundary: None,
+    };
+    let walked = qs_dirstate::status::status(repo.root(), &ds.map, m, &ignore, options);
+    let mut found: BTreeSet<Vec<u8>> = BTreeSet::new();
+    for list in [
+        walked.modified,
+        walked.added,
+        walked.removed,
+        walked.deleted,
+        walked.unknown,
+        walked.clean,
+    ] {
+        found.extend(list);
+    }
+    found.extend(walked.unsure.into_iter().map(|u| u.path));
+    for f in m.files() {
+        if f.is_empty() || found.contains(&f) {
+            continue;
+        }
+        let is_file = std::fs::symlink_metadata(os_path(repo.root(), &f))
+            .is_ok_and(|md| md.file_type().is_file() || md.file_type().is_symlink());
+        if is_file || ds.map.contains(&f) {
+            found.insert(f);
+        }
+    }
+    let mut bad = Vec::new();
+    for (path, message) in walked.bad {
+        out.push(Message::Warn(
+            format!("{}: {message}\n", show(opts.display.cwd, &path)).into_bytes(),
+        ));
+        bad.push(path);
+    }
+    Ok((found.into_iter().collect(), bad))
+}
+
+/// hg's `checkportable` and case-collision warning for a name about to be
+/// tracked.
+fn check_portable(
+    path: &[u8],
+    opts: &TrackOptions<'_>,
+    lowered: &mut std::collections::HashSet<Vec<u8>>,
+    ds: &WorkingDirstate,
+    out: &mut Vec<Message>,
+) -> RepoResult<()> {
+    pathaudit::check_filename(path)?;
+    if opts.portability == Portability::Ignore {
+        return Ok(());
+    }
+    if let Some(problem) = pathaudit::windows_problem(path) {
+        let message = format!("{problem}: {}", pathaudit::shell_quote(path));
+        if opts.portability == Portability::Abort {
+            return Err(RepoError::Message(message));
+        }
+        out.push(Message::Warn(format!("warning: {message}\n").into_bytes()));
+    }
+    let lower = path.to_ascii_lowercase();
+    if lowered.contains(&lower) && !ds.map.contains(path) {
+        let message = format!(
+            "possible case-folding collision for {}",
+            String::from_utf8_lossy(path)
+        );
+        if opts.portability == Portability::Abort {
+            return Err(RepoError::Message(message));
+        }
+        out.push(Message::Warn(format!("warning: {message}\n").into_bytes()));
+    }
+    lowered.insert(lower);
+    Ok(())
+}
+
+fn lowered_names(ds: &WorkingDirstate) -> std::collections::HashSet<Vec<u8>> {
+    ds.map.iter().map(|(p, _)| p.to_ascii_lowercase()).collect()
+}
+
+/// hg's `workingctx.add`: tracks each name, warning about the ones that
+/// cannot be; returns the rejected names.
+fn track(
+    repo: &Repo,
+    ds: &mut WorkingDirstate,
+    names: &[Vec<u8>],
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<Vec<Vec<u8>>> {
+    let mut rejected = Vec::new();
+    for f in names {
+        let shown = show(opts.display.cwd, f);
+        let Ok(md) = std::fs::symlink_metadata(os_path(repo.root(), f)) else {
+            out.push(Message::Warn(format!("{shown} does not exist!\n").into_bytes()));
+            rejected.push(f.clone());
+            continue;
+        };
+        if opts.large_file_limit != 0 && md.len() > opts.large_file_limit {
+            out.push(Message::Warn(
+                format!(
+                    "{}: up to {} MB of RAM may be required to manage this file\n\
+                     (use 'hg revert {shown}' to cancel the pending addition)\n",
+                    String::from_utf8_lossy(f),
+                    3 * md.len() / 1_000_000
+                )
+                .into_bytes(),
+            ));
+        }
+        let kind = md.file_type();
+        if !(kind.is_file() || kind.is_symlink()) {
+            out.push(Message::Warn(
+                format!("{shown} not added: only files and symlinks supported currently\n")
+                    .into_bytes(),
+            ));
+            rejected.push(f.clone());
+        } else if !ds.map.set_tracked(f) {
+            out.push(Message::Warn(format!("{shown} already tracked!\n").into_bytes()));
+        }
+    }
+    Ok(rejected)
+}
+
+/// `hg add`: returns true when some named file was rejected (exit 1).
+pub fn add(
+    repo: &Repo,
+    ds: &mut WorkingDirstate,
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<bool> {
+    let m = matcher(repo, opts, out)?;
+    let (found, bad) = walk(repo, ds, &m, opts, out)?;
+    let mut lowered = lowered_names(ds);
+    let mut names = Vec::new();
+    for f in found {
+        let entry = ds.map.get(&f).copied();
+        let exact = m.is_exact(&f);
+        let tracked = entry.is_some_and(|e| e.wc_tracked);
+        let removed = entry.is_some_and(|e| e.removed());
+        let exists = std::fs::symlink_metadata(os_path(repo.root(), &f)).is_ok();
+        if exact || (!tracked && exists && !removed) {
+            check_portable(&f, opts, &mut lowered, ds, out)?;
+            if opts.verbose || !exact {
+                out.push(Message::Status(
+                    format!("adding {}\n", show(opts.display.ui, &f)).into_bytes(),
+                ));
+            }
+            names.push(f);
+        }
+    }
+    let mut failed = !bad.is_empty();
+    if !opts.dry_run {
+        let files = m.files();
+        let rejected = track(repo, ds, &names, opts, out)?;
+        failed |= rejected.iter().any(|f| files.contains(f));
+    }
+    Ok(failed)
+}
+
+/// The status `forget` and `remove` start from (clean files listed);
+/// clean files the walk was unsure about are recorded in the dirstate as
+/// hg's status does under the wlock. Bad paths become warnings.
+fn full_status(
+    repo: &Repo,
+    ds: &mut WorkingDirstate,
+    m: &Matcher,
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<(Status, Vec<Vec<u8>>)> {
+    let req = StatusRequest {
+        list_clean: true,
+        list_unknown: false,
+        list_ignored: false,
+        ..opts.request.clone()
+    };
+    let mut warnings: Warnings = Vec::new();
+    let result = status::status_with_map(repo, &ds.map, &req, m, &mut warnings);
+    out.extend(warnings.into_iter().map(Message::Warn));
+    let (st, fixups) = result?;
+    for fixup in &fixups {
+        fixup.record_clean(&mut ds.map);
+    }
+    let mut bad = Vec::new();
+    for (path, message) in &st.bad {
+        out.push(Message::Warn(
+            format!("{}: {message}\n", show(opts.display.cwd, path)).into_bytes(),
+        ));
+        bad.push(path.clone());
+    }
+    Ok((st, bad))
+}
+
+fn has_tracked_dir(ds: &WorkingDirstate, dir: &[u8]) -> bool {
+    let mut prefix = dir.to_vec();
+    prefix.push(b'/');
+    ds.map
+        .iter()
+        .any(|(p, e)| e.any_tracked() && p.starts_with(&prefix))
+}
+
+/// `hg forget`: returns true when some named file could not be forgotten.
+pub fn forget(
+    repo: &Repo,
+    ds: &mut WorkingDirstate,
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<bool> {
+    let m = matcher(repo, opts, out)?;
+    let (st, mut bad) = full_status(repo, ds, &m, opts, out)?;
+    let mut list: Vec<Vec<u8>> = [st.modified, st.added, st.deleted, st.clean].concat();
+    list.sort();
+    let files = m.files();
+    for f in &files {
+        if ds.map.contains(f) || os_path(repo.root(), f).is_dir() {
+            continue;
+        }
+        if os_path(repo.root(), f).exists() {
+            out.push(Message::Warn(
+                format!(
+                    "not removing {}: file is already untracked\n",
+                    show(opts.display.ui, f)
+                )
+                .into_bytes(),
+            ));
+        }
+        bad.push(f.clone());
+    }
+    for f in &list {
+        if opts.verbose || !m.is_exact(f) {
+            out.push(Message::Status(
+                format!("removing {}\n", show(opts.display.ui, f)).into_bytes(),
+            ));
+        }
+    }
+    if !opts.dry_run {
+        for f in &list {
+            if !ds.map.set_untracked(f) {
+                out.push(Message::Warn(
+                    format!("{} not tracked!\n", show(opts.display.cwd, f)).into_bytes(),
+                ));
+                if files.contains(f) {
+                    bad.push(f.clone());
+                }
+            }
+        }
+    }
+    Ok(!bad.is_empty())
+}
+
+/// `-A/--after` and `-f/--force` of `hg remove`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RemoveMode {
+    pub after: bool,
+    pub force: bool,
+}
+
+/// Deletes a working file and, like hg's `unlinkpath(rmdir=True)`, the
+/// directories it leaves empty.
+fn unlink(root: &Path, path: &[u8], remove_empty_dirs: bool) -> RepoResult<()> {
+    let full = os_path(root, path);
+    match std::fs::remove_file(&full) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(qs_store::StoreError::io(full, e).into()),
+    }
+    if remove_empty_dirs {
+        let mut dir = full.parent().map(Path::to_path_buf);
+        while let Some(d) = dir {
+            if d == root || std::fs::remove_dir(&d).is_err() {
+                break;
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+    }
+    Ok(())
+}
+
+/// `hg remove`: returns true when some file was not removed (exit 1).
+pub fn remove(
+    repo: &Repo,
+    ds: &mut WorkingDirstate,
+    mode: RemoveMode,
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<bool> {
+    let m = matcher(repo, opts, out)?;
+    let (st, _) = full_status(repo, ds, &m, opts, out)?;
+    let mut failed = false;
+    let mut warnings: Vec<Vec<u8>> = Vec::new();
+    let ui = |p: &[u8]| show(opts.display.ui, p);
+    let deleted_dirs: BTreeSet<Vec<u8>> = st
+        .deleted
+        .iter()
+        .flat_map(|p| qs_dirstate::matcher::find_dirs(p).map(<[u8]>::to_vec))
+        .collect();
+    let files = m.files();
+    for f in &files {
+        let is_dir = deleted_dirs.contains(f) || has_tracked_dir(ds, f);
+        if ds.map.contains(f) || is_dir || f.is_empty() {
+            continue;
+        }
+        let full = os_path(repo.root(), f);
+        if full.exists() {
+            if full.is_dir() {
+                warnings.push(format!("not removing {}: no tracked files\n", ui(f)).into_bytes());
+            } else {
+                warnings
+                    .push(format!("not removing {}: file is untracked\n", ui(f)).into_bytes());
+            }
+        }
+        failed = true;
+    }
+    let mut list: Vec<Vec<u8>> = if mode.force {
+        [
+            st.modified.clone(),
+            st.deleted.clone(),
+            st.clean.clone(),
+            st.added.clone(),
+        ]
+        .concat()
+    } else if mode.after {
+        for f in st.modified.iter().chain(&st.added).chain(&st.clean) {
+            if opts.verbose || files.contains(f) {
+                warnings.push(
+                    format!("not removing {}: file still exists\n", ui(f)).into_bytes(),
+                );
+            }
+            failed = true;
+        }
+        st.deleted.clone()
+    } else {
+        for f in &st.modified {
+            warnings.push(
+                format!(
+                    "not removing {}: file is modified (use -f to force removal)\n",
+                    ui(f)
+                )
+                .into_bytes(),
+            );
+            failed = true;
+        }
+        for f in &st.added {
+            warnings.push(
+                format!(
+                    "not removing {}: file has been marked for add (use 'hg forget' to undo add)\n",
+                    ui(f)
+                )
+                .into_bytes(),
+            );
+            failed = true;
+        }
+        [st.deleted.clone(), st.clean.clone()].concat()
+    };
+    list.sort();
+    for f in &list {
+        if opts.verbose || !m.is_exact(f) {
+            out.push(Message::Status(
+                format!("removing {}\n", ui(f)).into_bytes(),
+            ));
+        }
+    }
+    if !opts.dry_run {
+        if !mode.after {
+            for f in &list {
+                if st.added.contains(f) {
+                    continue;
+                }
+                unlink(repo.root(), f, opts.remove_empty_dirs)?;
+            }
+        }
+        for f in &list {
+            if !ds.map.set_untracked(f) {
+                out.push(Message::Warn(
+                    format!("{} not tracked!\n", show(opts.display.cwd, f)).into_bytes(),
+                ));
+            }
+        }
+    }
+    out.extend(warnings.into_iter().map(Message::Warn));
+    Ok(failed)
+}
