@@ -132,11 +132,11 @@ pub fn windows_problem(path: &[u8]) -> Option<String> {
     None
 }
 
-/// Python's `shellquote` (POSIX): bare when only safe characters, else
+/// hg's `shellquote` (POSIX): bare when only `[a-zA-Z0-9._/+-]`, else
 /// single quotes with embedded quotes escaped.
 pub fn shell_quote(s: &[u8]) -> String {
     let text = String::from_utf8_lossy(s);
-    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c);
+    let safe = |c: char| c.is_ascii_alphanumeric() || "._/+-".contains(c);
     if !text.is_empty() && text.chars().all(safe) {
         return text.into_owned();
     }

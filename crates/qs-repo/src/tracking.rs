@@ -148,15 +148,8 @@ fn walk(
     Ok((found.into_iter().collect(), bad))
 }
 
-/// hg's `checkportable` and case-collision warning for a name about to be
-/// tracked.
-fn check_portable(
-    path: &[u8],
-    opts: &TrackOptions<'_>,
-    lowered: &mut std::collections::HashSet<Vec<u8>>,
-    ds: &WorkingDirstate,
-    out: &mut Vec<Message>,
-) -> RepoResult<()> {
+/// hg's `checkportable` for a name about to be tracked.
+fn check_portable(path: &[u8], opts: &TrackOptions<'_>, out: &mut Vec<Message>) -> RepoResult<()> {
     pathaudit::check_filename(path)?;
     if opts.portability == Portability::Ignore {
         return Ok(());
@@ -167,6 +160,20 @@ fn check_portable(
             return Err(RepoError::Message(message));
         }
         out.push(Message::Warn(format!("warning: {message}\n").into_bytes()));
+    }
+    Ok(())
+}
+
+/// hg's case-collision auditor (with `ui.portablefilenames` warn/abort).
+fn check_case_collision(
+    path: &[u8],
+    opts: &TrackOptions<'_>,
+    lowered: &mut std::collections::HashSet<Vec<u8>>,
+    ds: &WorkingDirstate,
+    out: &mut Vec<Message>,
+) -> RepoResult<()> {
+    if opts.portability == Portability::Ignore {
+        return Ok(());
     }
     let lower = path.to_ascii_lowercase();
     if lowered.contains(&lower) && !ds.map.contains(path) {
@@ -198,6 +205,7 @@ fn track(
 ) -> RepoResult<Vec<Vec<u8>>> {
     let mut rejected = Vec::new();
     for f in names {
+        check_portable(f, opts, out)?;
         let shown = show(opts.display.cwd, f);
         let Ok(md) = std::fs::symlink_metadata(os_path(repo.root(), f)) else {
             out.push(Message::Warn(format!("{shown} does not exist!\n").into_bytes()));
@@ -247,7 +255,7 @@ pub fn add(
         let removed = entry.is_some_and(|e| e.removed());
         let exists = std::fs::symlink_metadata(os_path(repo.root(), &f)).is_ok();
         if exact || (!tracked && exists && !removed) {
-            check_portable(&f, opts, &mut lowered, ds, out)?;
+            check_case_collision(&f, opts, &mut lowered, ds, out)?;
             if opts.verbose || !exact {
                 out.push(Message::Status(
                     format!("adding {}\n", show(opts.display.ui, &f)).into_bytes(),

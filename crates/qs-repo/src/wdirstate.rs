@@ -37,6 +37,17 @@ impl WorkingDirstate {
         })
     }
 
+    /// True when the map equals `before` (same parents, entries in the
+    /// same order, same copies): nothing to write.
+    pub fn unchanged_since(&self, before: &DirstateMap) -> bool {
+        let a = &self.map;
+        a.parents == before.parents
+            && a.len() == before.len()
+            && a.copies_len() == before.copies_len()
+            && a.iter().zip(before.iter()).all(|(x, y)| x == y)
+            && a.copies().zip(before.copies()).all(|(x, y)| x == y)
+    }
+
     /// Writes the dirstate back (atomically replacing the file; for v2 a
     /// new data file, the old one removed).
     pub fn write(&mut self, repo: &Repo) -> RepoResult<()> {

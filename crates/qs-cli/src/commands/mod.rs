@@ -12,11 +12,13 @@ use crate::error::{CliError, CliResult};
 use crate::opts::{OptSpec, ParsedOpts};
 use crate::ui::Ui;
 
+pub mod add;
 pub mod bookmarks;
 pub mod branches;
 pub mod cat;
 pub mod config;
 pub mod files;
+pub mod forget;
 pub mod heads;
 pub mod help;
 pub mod identify;
@@ -25,11 +27,13 @@ pub mod manifest;
 pub mod parents;
 pub mod paths;
 pub mod recover;
+pub mod remove;
 pub mod root;
 pub mod status;
 pub mod tags;
 pub mod verify;
 pub mod version;
+pub mod wlock;
 
 /// Whether a command needs a repository (hg's norepo / optionalrepo).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,11 +109,13 @@ pub struct CommandDef {
 
 /// Every command `qs` implements.
 pub const COMMANDS: &[&CommandDef] = &[
+    &add::COMMAND,
     &bookmarks::COMMAND,
     &branches::COMMAND,
     &cat::COMMAND,
     &config::COMMAND,
     &files::COMMAND,
+    &forget::COMMAND,
     &heads::COMMAND,
     &help::COMMAND,
     &identify::COMMAND,
@@ -118,6 +124,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &parents::COMMAND,
     &paths::COMMAND,
     &recover::COMMAND,
+    &remove::COMMAND,
     &root::COMMAND,
     &status::COMMAND,
     &tags::COMMAND,

@@ -149,7 +149,7 @@ fn shown_states(inv: &Invocation<'_, '_>) -> Vec<&'static str> {
 }
 
 /// The `ui.ignore` and `ui.ignore.*` files, `~` and variables expanded.
-fn extra_ignore_files(inv: &Invocation<'_, '_>) -> Vec<Vec<u8>> {
+pub(crate) fn extra_ignore_files(inv: &Invocation<'_, '_>) -> Vec<Vec<u8>> {
     inv.config
         .section(b"ui")
         .iter()
