@@ -17,6 +17,7 @@ pub mod bookmarks;
 pub mod branches;
 pub mod cat;
 pub mod config;
+pub mod debugdate;
 pub mod files;
 pub mod forget;
 pub mod heads;
@@ -114,6 +115,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &branches::COMMAND,
     &cat::COMMAND,
     &config::COMMAND,
+    &debugdate::COMMAND,
     &files::COMMAND,
     &forget::COMMAND,
     &heads::COMMAND,
@@ -217,6 +219,10 @@ pub fn lookup(word: &str) -> Lookup {
     };
     if let Some(names) = HG_COMMANDS.iter().find(|n| n.contains(&word)) {
         return resolve(names);
+    }
+    // Debug commands (not in the table above) are found by full name.
+    if let Some(def) = implemented(word).filter(|d| d.name.starts_with("debug")) {
+        return Lookup::Found(def);
     }
     let mut matches: Vec<&[&str]> = HG_COMMANDS
         .iter()
