@@ -16,6 +16,7 @@ pub mod add;
 pub mod bookmarks;
 pub mod branches;
 pub mod cat;
+pub mod commit;
 pub mod config;
 pub mod debugdate;
 pub mod files;
@@ -114,6 +115,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &bookmarks::COMMAND,
     &branches::COMMAND,
     &cat::COMMAND,
+    &commit::COMMAND,
     &config::COMMAND,
     &debugdate::COMMAND,
     &files::COMMAND,
