@@ -139,6 +139,20 @@ impl<'a> Ui<'a> {
         self.sink().write_all(s.as_bytes())
     }
 
+    /// [`Ui::status`] for bytes that need not be UTF-8 (file names).
+    pub fn status_bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.verbosity.quiet {
+            return Ok(());
+        }
+        self.sink().write_all(bytes)
+    }
+
+    /// [`Ui::warn`] for bytes that need not be UTF-8 (file names).
+    pub fn warn_bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.sink().flush()?;
+        self.err.write_all(bytes)
+    }
+
     /// Output shown only with `-v` (hg's `ui.note`).
     pub fn note(&mut self, s: &str) -> std::io::Result<()> {
         if !self.verbose() {

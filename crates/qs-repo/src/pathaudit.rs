@@ -30,7 +30,7 @@ pub fn audit(root: &Path, path: &[u8]) -> RepoResult<()> {
         if part == b".hg" || part == b".hg." {
             let base = parts[..pos].join(&b'/');
             return Err(RepoError::Message(format!(
-                "path '{shown}' is inside nested repository {}",
+                "path '{shown}' is inside nested repo {}",
                 python_repr(&base)
             )));
         }

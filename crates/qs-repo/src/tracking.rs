@@ -71,8 +71,43 @@ pub struct TrackOptions<'a> {
     pub remove_empty_dirs: bool,
 }
 
+/// First code point standing for a byte that is not UTF-8 in a shown
+/// path, so messages can be built with `format!` and turned back into the
+/// exact bytes by [`Raw::raw`].
+const BYTE_BASE: u32 = 0x10_FF00;
+
+/// A path as shown, with bytes that are not UTF-8 kept recoverable.
 fn show(f: &dyn Fn(&[u8]) -> Vec<u8>, path: &[u8]) -> String {
-    String::from_utf8_lossy(&f(path)).into_owned()
+    let bytes = f(path);
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            out.push(char::from_u32(BYTE_BASE + u32::from(b)).unwrap_or('?'));
+        }
+    }
+    out
+}
+
+/// Turns a message built from [`show`]n paths back into bytes.
+trait Raw {
+    fn raw(self) -> Vec<u8>;
+}
+
+impl Raw for String {
+    fn raw(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len());
+        for c in self.chars() {
+            let code = c as u32;
+            if (BYTE_BASE..BYTE_BASE + 0x100).contains(&code) {
+                out.push((code - BYTE_BASE) as u8);
+            } else {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        out
+    }
 }
 
 fn os_path(root: &Path, rel: &[u8]) -> PathBuf {
@@ -128,24 +163,52 @@ fn walk(
         found.extend(list);
     }
     found.extend(walked.unsure.into_iter().map(|u| u.path));
+    let mut unsupported = Vec::new();
     for f in m.files() {
         if f.is_empty() || found.contains(&f) {
             continue;
         }
-        let is_file = std::fs::symlink_metadata(os_path(repo.root(), &f))
-            .is_ok_and(|md| md.file_type().is_file() || md.file_type().is_symlink());
+        let md = std::fs::symlink_metadata(os_path(repo.root(), &f)).ok();
+        let is_file = md
+            .as_ref()
+            .is_some_and(|md| md.file_type().is_file() || md.file_type().is_symlink());
         if is_file || ds.map.contains(&f) {
             found.insert(f);
+        } else if let Some(kind) = md.as_ref().and_then(special_kind) {
+            unsupported.push((f, format!("unsupported file type (type is {kind})")));
         }
     }
     let mut bad = Vec::new();
-    for (path, message) in walked.bad {
+    let mut walked_bad = walked.bad;
+    walked_bad.extend(unsupported);
+    walked_bad.sort();
+    for (path, message) in walked_bad {
         out.push(Message::Warn(
-            format!("{}: {message}\n", show(opts.display.cwd, &path)).into_bytes(),
+            format!("{}: {message}\n", show(opts.display.cwd, &path)).raw(),
         ));
         bad.push(path);
     }
     Ok((found.into_iter().collect(), bad))
+}
+
+/// hg's `badtype` name of a file that is neither regular, a symlink nor
+/// a directory.
+fn special_kind(md: &std::fs::Metadata) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = md.file_type();
+    if t.is_file() || t.is_symlink() || t.is_dir() {
+        None
+    } else if t.is_char_device() {
+        Some("character device")
+    } else if t.is_block_device() {
+        Some("block device")
+    } else if t.is_fifo() {
+        Some("fifo")
+    } else if t.is_socket() {
+        Some("socket")
+    } else {
+        Some("unknown")
+    }
 }
 
 /// hg's `checkportable` for a name about to be tracked.
@@ -159,7 +222,7 @@ fn check_portable(path: &[u8], opts: &TrackOptions<'_>, out: &mut Vec<Message>) 
         if opts.portability == Portability::Abort {
             return Err(RepoError::Message(message));
         }
-        out.push(Message::Warn(format!("warning: {message}\n").into_bytes()));
+        out.push(Message::Warn(format!("warning: {message}\n").raw()));
     }
     Ok(())
 }
@@ -184,7 +247,7 @@ fn check_case_collision(
         if opts.portability == Portability::Abort {
             return Err(RepoError::Message(message));
         }
-        out.push(Message::Warn(format!("warning: {message}\n").into_bytes()));
+        out.push(Message::Warn(format!("warning: {message}\n").raw()));
     }
     lowered.insert(lower);
     Ok(())
@@ -208,7 +271,7 @@ fn track(
         check_portable(f, opts, out)?;
         let shown = show(opts.display.cwd, f);
         let Ok(md) = std::fs::symlink_metadata(os_path(repo.root(), f)) else {
-            out.push(Message::Warn(format!("{shown} does not exist!\n").into_bytes()));
+            out.push(Message::Warn(format!("{shown} does not exist!\n").raw()));
             rejected.push(f.clone());
             continue;
         };
@@ -220,18 +283,18 @@ fn track(
                     String::from_utf8_lossy(f),
                     3 * md.len() / 1_000_000
                 )
-                .into_bytes(),
+                .raw(),
             ));
         }
         let kind = md.file_type();
         if !(kind.is_file() || kind.is_symlink()) {
             out.push(Message::Warn(
                 format!("{shown} not added: only files and symlinks supported currently\n")
-                    .into_bytes(),
+                    .raw(),
             ));
             rejected.push(f.clone());
         } else if !ds.map.set_tracked(f) {
-            out.push(Message::Warn(format!("{shown} already tracked!\n").into_bytes()));
+            out.push(Message::Warn(format!("{shown} already tracked!\n").raw()));
         }
     }
     Ok(rejected)
@@ -258,7 +321,7 @@ pub fn add(
             check_case_collision(&f, opts, &mut lowered, ds, out)?;
             if opts.verbose || !exact {
                 out.push(Message::Status(
-                    format!("adding {}\n", show(opts.display.ui, &f)).into_bytes(),
+                    format!("adding {}\n", show(opts.display.ui, &f)).raw(),
                 ));
             }
             names.push(f);
@@ -299,7 +362,7 @@ fn full_status(
     let mut bad = Vec::new();
     for (path, message) in &st.bad {
         out.push(Message::Warn(
-            format!("{}: {message}\n", show(opts.display.cwd, path)).into_bytes(),
+            format!("{}: {message}\n", show(opts.display.cwd, path)).raw(),
         ));
         bad.push(path.clone());
     }
@@ -336,7 +399,7 @@ pub fn forget(
                     "not removing {}: file is already untracked\n",
                     show(opts.display.ui, f)
                 )
-                .into_bytes(),
+                .raw(),
             ));
         }
         bad.push(f.clone());
@@ -344,7 +407,7 @@ pub fn forget(
     for f in &list {
         if opts.verbose || !m.is_exact(f) {
             out.push(Message::Status(
-                format!("removing {}\n", show(opts.display.ui, f)).into_bytes(),
+                format!("removing {}\n", show(opts.display.ui, f)).raw(),
             ));
         }
     }
@@ -352,7 +415,7 @@ pub fn forget(
         for f in &list {
             if !ds.map.set_untracked(f) {
                 out.push(Message::Warn(
-                    format!("{} not tracked!\n", show(opts.display.cwd, f)).into_bytes(),
+                    format!("{} not tracked!\n", show(opts.display.cwd, f)).raw(),
                 ));
                 if files.contains(f) {
                     bad.push(f.clone());
@@ -418,10 +481,10 @@ pub fn remove(
         let full = os_path(repo.root(), f);
         if full.exists() {
             if full.is_dir() {
-                warnings.push(format!("not removing {}: no tracked files\n", ui(f)).into_bytes());
+                warnings.push(format!("not removing {}: no tracked files\n", ui(f)).raw());
             } else {
                 warnings
-                    .push(format!("not removing {}: file is untracked\n", ui(f)).into_bytes());
+                    .push(format!("not removing {}: file is untracked\n", ui(f)).raw());
             }
         }
         failed = true;
@@ -438,7 +501,7 @@ pub fn remove(
         for f in st.modified.iter().chain(&st.added).chain(&st.clean) {
             if opts.verbose || files.contains(f) {
                 warnings.push(
-                    format!("not removing {}: file still exists\n", ui(f)).into_bytes(),
+                    format!("not removing {}: file still exists\n", ui(f)).raw(),
                 );
             }
             failed = true;
@@ -451,7 +514,7 @@ pub fn remove(
                     "not removing {}: file is modified (use -f to force removal)\n",
                     ui(f)
                 )
-                .into_bytes(),
+                .raw(),
             );
             failed = true;
         }
@@ -461,7 +524,7 @@ pub fn remove(
                     "not removing {}: file has been marked for add (use 'hg forget' to undo add)\n",
                     ui(f)
                 )
-                .into_bytes(),
+                .raw(),
             );
             failed = true;
         }
@@ -471,7 +534,7 @@ pub fn remove(
     for f in &list {
         if opts.verbose || !m.is_exact(f) {
             out.push(Message::Status(
-                format!("removing {}\n", ui(f)).into_bytes(),
+                format!("removing {}\n", ui(f)).raw(),
             ));
         }
     }
@@ -487,7 +550,7 @@ pub fn remove(
         for f in &list {
             if !ds.map.set_untracked(f) {
                 out.push(Message::Warn(
-                    format!("{} not tracked!\n", show(opts.display.cwd, f)).into_bytes(),
+                    format!("{} not tracked!\n", show(opts.display.cwd, f)).raw(),
                 ));
             }
         }

@@ -436,9 +436,13 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let result = commit::commit(repo, &mut ds, &prepared, &info, &_store_lock, &mut notes);
     for (verbose_only, m) in &notes {
         match m {
-            Message::Status(text) if *verbose_only => inv.ui.note(&String::from_utf8_lossy(text))?,
-            Message::Status(text) => inv.ui.status(&String::from_utf8_lossy(text))?,
-            Message::Warn(text) => inv.ui.warn(&String::from_utf8_lossy(text))?,
+            Message::Status(text) if *verbose_only => {
+                if inv.ui.verbose() {
+                    inv.ui.write(text)?;
+                }
+            }
+            Message::Status(text) => inv.ui.status_bytes(text)?,
+            Message::Warn(text) => inv.ui.warn_bytes(text)?,
         }
     }
     let committed = result?;

@@ -109,8 +109,8 @@ pub fn large_file_limit(inv: &Invocation<'_, '_>) -> u64 {
 pub fn show_messages(ui: &mut Ui<'_>, messages: &[Message]) -> CliResult<()> {
     for m in messages {
         match m {
-            Message::Status(text) => ui.status(&String::from_utf8_lossy(text))?,
-            Message::Warn(text) => ui.warn(&String::from_utf8_lossy(text))?,
+            Message::Status(text) => ui.status_bytes(text)?,
+            Message::Warn(text) => ui.warn_bytes(text)?,
         }
     }
     Ok(())
