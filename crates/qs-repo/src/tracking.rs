@@ -558,3 +558,137 @@ pub fn remove(
     out.extend(warnings.into_iter().map(Message::Warn));
     Ok(failed)
 }
+
+/// `hg addremove` (and `commit -A`): tracks new files, forgets missing
+/// ones and, with `similarity` (0 to 100), records removed-then-added
+/// files of identical content as renames. Only exact renames (100) are
+/// detected so far: a lower non-zero similarity is refused. Returns true
+/// when a named file was rejected.
+pub fn addremove(
+    repo: &Repo,
+    ds: &mut WorkingDirstate,
+    similarity: u32,
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<bool> {
+    if similarity > 0 && similarity < 100 {
+        return Err(RepoError::WithHint {
+            message: "similarity below 100 is not supported by qs yet".into(),
+            hint: "use Mercurial's 'hg' for this command line".into(),
+        });
+    }
+    let m = matcher(repo, opts, out)?;
+    let (found, bad) = walk(repo, ds, &m, opts, out)?;
+    let (mut added, mut unknown, mut deleted, mut removed, mut forgotten) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for f in found {
+        let entry = ds.map.get(&f).copied();
+        let exists = std::fs::symlink_metadata(os_path(repo.root(), &f))
+            .is_ok_and(|md| md.file_type().is_file() || md.file_type().is_symlink());
+        match entry {
+            None => {
+                if pathaudit::audit(repo.root(), &f).is_ok() {
+                    unknown.push(f);
+                }
+            }
+            Some(e) if !e.any_tracked() => unknown.push(f),
+            Some(e) if !e.removed() && !exists => deleted.push(f),
+            Some(e) if e.removed() && exists => forgotten.push(f),
+            Some(e) if e.removed() => removed.push(f),
+            Some(e) if e.added() => added.push(f),
+            Some(_) => {}
+        }
+    }
+    let mut to_add: Vec<Vec<u8>> = unknown.iter().chain(&forgotten).cloned().collect();
+    to_add.sort();
+    let mut to_print: Vec<(&Vec<u8>, bool)> = to_add
+        .iter()
+        .map(|f| (f, true))
+        .chain(deleted.iter().map(|f| (f, false)))
+        .collect();
+    to_print.sort();
+    for (f, adding) in to_print {
+        if opts.verbose || !m.is_exact(f) {
+            let verb = if adding { "adding" } else { "removing" };
+            out.push(Message::Status(
+                format!("{verb} {}\n", show(opts.display.ui, f)).raw(),
+            ));
+        }
+    }
+    let mut renames: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    if similarity > 0 {
+        added.extend(unknown.iter().cloned());
+        removed.extend(deleted.iter().cloned());
+        added.sort();
+        removed.sort();
+        renames = exact_renames(repo, &added, &removed)?;
+        for (old, new) in &renames {
+            if opts.verbose || !m.is_exact(old) || !m.is_exact(new) {
+                out.push(Message::Status(
+                    format!(
+                        "recording removal of {} as rename to {} (100% similar)\n",
+                        show(opts.display.ui, old),
+                        show(opts.display.ui, new)
+                    )
+                    .raw(),
+                ));
+            }
+        }
+    }
+    let files = m.files();
+    if !opts.dry_run && !(to_add.is_empty() && deleted.is_empty() && renames.is_empty()) {
+        for f in &deleted {
+            if !ds.map.set_untracked(f) {
+                out.push(Message::Warn(
+                    format!("{} not tracked!\n", show(opts.display.cwd, f)).raw(),
+                ));
+            }
+        }
+        let mut in_order = unknown.clone();
+        in_order.extend(forgotten.iter().cloned());
+        track(repo, ds, &in_order, opts, out)?;
+        for (old, new) in &renames {
+            ds.map.set_tracked(new);
+            ds.map.set_copy_source(new.clone(), Some(old.clone()));
+        }
+    }
+    Ok(bad.iter().any(|f| files.contains(f)))
+}
+
+/// hg's exact rename detection: each added file (in order) whose content
+/// equals a removed file's content in the parent (empty files never
+/// match) is a rename of the first such file. Returns `(old, new)` pairs.
+fn exact_renames(
+    repo: &Repo,
+    added: &[Vec<u8>],
+    removed: &[Vec<u8>],
+) -> RepoResult<Vec<(Vec<u8>, Vec<u8>)>> {
+    let parent = repo.manifest_of(repo.working_parent()?)?;
+    let mut removed_data: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    for f in removed {
+        if let Some((node, _)) = parent.get(f) {
+            let data = repo.file_content(f, &node)?;
+            if !data.is_empty() {
+                removed_data.push((f.clone(), data));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for f in added {
+        let full = os_path(repo.root(), f);
+        let data = match std::fs::symlink_metadata(&full) {
+            Ok(md) if md.file_type().is_symlink() => std::fs::read_link(&full)
+                .map(|t| t.as_os_str().as_bytes().to_vec())
+                .unwrap_or_default(),
+            Ok(_) => std::fs::read(&full).unwrap_or_default(),
+            Err(_) => continue,
+        };
+        if data.is_empty() {
+            continue;
+        }
+        if let Some((old, _)) = removed_data.iter().find(|(_, d)| *d == data) {
+            out.push((old.clone(), f.clone()));
+        }
+    }
+    Ok(out)
+}

@@ -49,6 +49,8 @@ pub enum Operation {
     Add,
     Forget,
     Remove(tracking::RemoveMode),
+    /// With this similarity (0 or 100).
+    AddRemove(u32),
 }
 
 /// Runs a tracking operation under the wlock and writes the dirstate.
@@ -57,11 +59,24 @@ pub fn run_tracking(inv: &mut Invocation<'_, '_>, op: Operation) -> CliResult<i3
     let repo = require(&inv.repo)?;
     let shown = RelativePaths::new(repo.root(), &inv.cwd);
     let rel = |p: &[u8]| shown.show(p);
+    let same = |p: &[u8]| p.to_vec();
+    // addremove shows repository paths unless patterns were given (hg's
+    // `legacyrelativevalue=anypats`).
+    let any_patterns = !(inv.opts.positionals.is_empty()
+        && inv.opts.list("include").is_empty()
+        && inv.opts.list("exclude").is_empty());
+    let ui_paths: &dyn Fn(&[u8]) -> Vec<u8> = match op {
+        Operation::AddRemove(_) if !any_patterns => &same,
+        _ => &rel,
+    };
     let opts = TrackOptions {
         request: super::wlock::request(inv, repo),
         verbose: inv.ui.verbose(),
         dry_run: inv.opts.flag("dry-run"),
-        display: PathDisplay { ui: &rel, cwd: &rel },
+        display: PathDisplay {
+            ui: ui_paths,
+            cwd: &rel,
+        },
         portability: super::wlock::portability(inv)?,
         large_file_limit: super::wlock::large_file_limit(inv),
         remove_empty_dirs: super::wlock::config_bool(inv, "experimental", "removeemptydirs", true)?,
@@ -73,6 +88,9 @@ pub fn run_tracking(inv: &mut Invocation<'_, '_>, op: Operation) -> CliResult<i3
         Operation::Add => tracking::add(repo, &mut ds, &opts, &mut messages),
         Operation::Forget => tracking::forget(repo, &mut ds, &opts, &mut messages),
         Operation::Remove(mode) => tracking::remove(repo, &mut ds, mode, &opts, &mut messages),
+        Operation::AddRemove(similarity) => {
+            tracking::addremove(repo, &mut ds, similarity, &opts, &mut messages)
+        }
     };
     super::wlock::show_messages(&mut inv.ui, &messages)?;
     let failed = result?;

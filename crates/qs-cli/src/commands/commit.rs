@@ -370,6 +370,8 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let phase = new_commit_phase(inv)?;
     let report_heads = super::wlock::config_bool(inv, "commands", "commit.report-head-changes", true)?;
     let allow_empty = super::wlock::config_bool(inv, "ui", "allowemptycommit", false)?;
+    let portability = super::wlock::portability(inv)?;
+    let large_file_limit = super::wlock::large_file_limit(inv);
     let repo = require(&inv.repo)?;
     let mut messages: Vec<Message> = Vec::new();
     let mut ds = WorkingDirstate::load(repo)?;
@@ -378,10 +380,15 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     super::wlock::show_messages(&mut inv.ui, &std::mem::take(&mut messages))?;
     let matcher = matcher?;
     if inv.opts.flag("addremove") {
-        return Err(CliError::abort_hint(
-            "option --addremove is not supported by qs yet",
-            "use Mercurial's 'hg' for this command line",
-        ));
+        addremove_first(
+            &mut inv.ui,
+            &inv.cwd,
+            portability,
+            large_file_limit,
+            repo,
+            &request,
+            &mut ds,
+        )?;
     }
     let prepared = commit::prepare(repo, &mut ds, &request, &matcher, &mut messages);
     super::wlock::show_messages(&mut inv.ui, &std::mem::take(&mut messages))?;
@@ -468,6 +475,44 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         ))?;
     }
     Ok(0)
+}
+
+/// `-A`: hg's addremove (no rename detection) before committing.
+fn addremove_first(
+    ui: &mut crate::ui::Ui<'_>,
+    cwd: &std::path::Path,
+    portability: qs_repo::tracking::Portability,
+    large_file_limit: u64,
+    repo: &Repo,
+    request: &qs_repo::status::StatusRequest,
+    ds: &mut WorkingDirstate,
+) -> CliResult<()> {
+    let any_patterns =
+        !(request.patterns.is_empty() && request.include.is_empty() && request.exclude.is_empty());
+    let shown = crate::paths::RelativePaths::new(repo.root(), cwd);
+    let rel = |p: &[u8]| shown.show(p);
+    let same = |p: &[u8]| p.to_vec();
+    let opts = qs_repo::tracking::TrackOptions {
+        request: request.clone(),
+        verbose: ui.verbose(),
+        dry_run: false,
+        display: qs_repo::tracking::PathDisplay {
+            ui: if any_patterns { &rel } else { &same },
+            cwd: &rel,
+        },
+        portability,
+        large_file_limit,
+        remove_empty_dirs: true,
+    };
+    let mut messages = Vec::new();
+    let result = qs_repo::tracking::addremove(repo, ds, 0, &opts, &mut messages);
+    super::wlock::show_messages(ui, &messages)?;
+    if result? {
+        return Err(CliError::abort(
+            "failed to mark all new/missing files as added/removed",
+        ));
+    }
+    Ok(())
 }
 
 /// The request as the matcher needs it (tracking options without display).

@@ -13,6 +13,7 @@ use crate::opts::{OptSpec, ParsedOpts};
 use crate::ui::Ui;
 
 pub mod add;
+pub mod addremove;
 pub mod bookmarks;
 pub mod branches;
 pub mod cat;
@@ -112,6 +113,7 @@ pub struct CommandDef {
 /// Every command `qs` implements.
 pub const COMMANDS: &[&CommandDef] = &[
     &add::COMMAND,
+    &addremove::COMMAND,
     &bookmarks::COMMAND,
     &branches::COMMAND,
     &cat::COMMAND,

@@ -150,14 +150,16 @@ const BACKDATE: &str = "\nfind . -path ./.hg -prune -o -exec touch -h -d @$(( $(
 /// code, stdout and stderr).
 pub fn snapshot(root: &Path, home: &Path, history: bool) -> String {
     let mut out = String::new();
+    // `status` first: the clean files hg's status records in the dirstate
+    // (a cache) then no longer depend on which tool ran before.
     let working: &[&[&str]] = &[
-        &["debugstate", "--nodates"],
         &["status", "-C", "-A"],
+        &["debugstate", "--nodates"],
         &["verify", "-q"],
     ];
     let all: &[&[&str]] = &[
-        &["debugstate", "--nodates"][..],
-        &["status", "-C", "-A"],
+        &["status", "-C", "-A"][..],
+        &["debugstate", "--nodates"],
         &["log", "--debug", "-C"],
         &["manifest", "--debug"],
         &["phase", "-r", "all()"],
