@@ -394,7 +394,9 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     super::wlock::show_messages(&mut inv.ui, &std::mem::take(&mut messages))?;
     // hg's status records the clean files it had to compare at once,
     // whatever happens to the commit afterwards.
-    if !ds.unchanged_since(&before) {
+    // (With -A, hg drops every dirstate change when the commit fails.)
+    let addremove = inv.opts.flag("addremove");
+    if !addremove && !ds.unchanged_since(&before) {
         ds.write(repo)?;
     }
     let prepared = prepared?;
@@ -407,6 +409,9 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         check_close(repo, &prepared)?;
     }
     if prepared.is_empty(repo, close)? && !allow_empty {
+        if addremove && !ds.unchanged_since(&before) {
+            ds.write(repo)?;
+        }
         let deleted = prepared.status.deleted.len();
         if deleted > 0 {
             inv.ui.status(&format!(
