@@ -118,7 +118,14 @@ fn commit_matches_hg_in_dirstate_v2() {
 #[test]
 fn commit_matches_hg_on_fixtures() {
     let mut all = Vec::new();
-    for name in ["files", "branchy", "no-fncache", "no-generaldelta", "zlib", "revlog-split"] {
+    for name in [
+        "files",
+        "branchy",
+        "no-fncache",
+        "no-generaldelta",
+        "zlib",
+        "revlog-split",
+    ] {
         all.push(
             Scenario::new(
                 Base::Fixture(name),

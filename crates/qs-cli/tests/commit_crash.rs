@@ -66,11 +66,7 @@ fn killed_commits_are_recovered_and_successful_ones_kept() {
         );
         let message = format!("round {round}");
         let date = format!("{round} 0");
-        let mut child = qs(
-            &root,
-            home.path(),
-            &["commit", "-m", &message, "-d", &date],
-        );
+        let mut child = qs(&root, home.path(), &["commit", "-m", &message, "-d", &date]);
         let delay = noise.next() % 120;
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill();
@@ -79,14 +75,20 @@ fn killed_commits_are_recovered_and_successful_ones_kept() {
             succeeded.push(message.clone());
         }
         if root.join(".hg/store/journal").exists() {
-            let out = qs(&root, home.path(), &["recover"]).wait_with_output().unwrap();
+            let out = qs(&root, home.path(), &["recover"])
+                .wait_with_output()
+                .unwrap();
             assert!(
                 out.status.success(),
                 "qs recover failed after round {round}: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        let verify = run_with_home(Tool::Hg, &Invocation::new(&root, &["verify", "-q"]), home.path());
+        let verify = run_with_home(
+            Tool::Hg,
+            &Invocation::new(&root, &["verify", "-q"]),
+            home.path(),
+        );
         assert_eq!(
             verify.code,
             0,
@@ -95,7 +97,11 @@ fn killed_commits_are_recovered_and_successful_ones_kept() {
             verify.stderr_str()
         );
         // The working directory must still be usable by hg.
-        let status = run_with_home(Tool::Hg, &Invocation::new(&root, &["status", "-q"]), home.path());
+        let status = run_with_home(
+            Tool::Hg,
+            &Invocation::new(&root, &["status", "-q"]),
+            home.path(),
+        );
         assert_eq!(status.code, 0, "hg status: {}", status.stderr_str());
     }
     let log = run_with_home(

@@ -47,7 +47,13 @@ fn scenarios(base: Base) -> Vec<Scenario> {
         s(COMMITTED).step(&["remove", "-f", "a", "new"]),
         s(COMMITTED).step(&["rm", "d"]),
         s(COMMITTED).step(&["rm", "-v", "d", "c", "new", "a"]),
-        s(&format!("{COMMITTED}; mkdir empty; mkdir f; touch f/g")).step(&["rm", "unknown", "f", "empty", "nonexistent"]),
+        s(&format!("{COMMITTED}; mkdir empty; mkdir f; touch f/g")).step(&[
+            "rm",
+            "unknown",
+            "f",
+            "empty",
+            "nonexistent",
+        ]),
         s(COMMITTED).step(&["rm", "-n", "d/e/x"]),
         s(COMMITTED).cwd("d/e").step(&["rm", "x", "../b"]),
         s(COMMITTED).step(&["rm", "-I", "d/e/**", "d"]),
@@ -85,7 +91,11 @@ fn tracking_commands_match_hg_on_fixtures() {
     let mut all = Vec::new();
     for name in ["files", "linear", "branchy"] {
         let base = Base::Fixture(name);
-        all.push(Scenario::new(base, "echo z > znew; rm -f $(hg files | head -1)").step(&["add"]).step(&["rm", "-A"]));
+        all.push(
+            Scenario::new(base, "echo z > znew; rm -f $(hg files | head -1)")
+                .step(&["add"])
+                .step(&["rm", "-A"]),
+        );
         all.push(Scenario::new(base, "echo z > znew").step(&["forget", "glob:**"]));
     }
     check_all("fixtures", all);

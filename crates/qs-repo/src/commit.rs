@@ -62,12 +62,13 @@ impl Prepared {
 pub fn patterns_are_literal(req: &StatusRequest) -> bool {
     req.include.is_empty()
         && req.exclude.is_empty()
-        && req.patterns.iter().all(|p| {
-            match p.iter().position(|&b| b == b':') {
+        && req
+            .patterns
+            .iter()
+            .all(|p| match p.iter().position(|&b| b == b':') {
                 Some(i) => matches!(&p[..i], b"path" | b"relpath" | b"rootfilesin"),
                 None => true,
-            }
-        })
+            })
 }
 
 /// Computes what would be committed; refuses what hg refuses: merges
@@ -188,8 +189,14 @@ pub fn strip_description(text: &[u8]) -> Vec<u8> {
         .map(<[u8]>::trim_ascii_end)
         .collect();
     let joined = lines.join(&b'\n');
-    let start = joined.iter().position(|&b| b != b'\n').unwrap_or(joined.len());
-    let end = joined.iter().rposition(|&b| b != b'\n').map_or(start, |i| i + 1);
+    let start = joined
+        .iter()
+        .position(|&b| b != b'\n')
+        .unwrap_or(joined.len());
+    let end = joined
+        .iter()
+        .rposition(|&b| b != b'\n')
+        .map_or(start, |i| i + 1);
     joined[start..end.max(start)].to_vec()
 }
 
@@ -372,9 +379,8 @@ pub fn commit(
                 )),
             }
         }
-        let changed = fparent1.is_null()
-            || copy.is_some()
-            || repo.file_content(f, &fparent1)? != content;
+        let changed =
+            fparent1.is_null() || copy.is_some() || repo.file_content(f, &fparent1)? != content;
         let node = if changed {
             let radix = [b"data/".as_slice(), f].concat();
             let mut writer = RevlogWriter::open(&mut tr, RevlogKind::Filelog, &radix, &config)?;
@@ -431,7 +437,14 @@ pub fn commit(
         extra.insert(b"close".to_vec(), b"1".to_vec());
     }
     let description = strip_description(&info.message);
-    let text = changelog_text(&manifest_node, user, info.date, &extra, &touched, &description);
+    let text = changelog_text(
+        &manifest_node,
+        user,
+        info.date,
+        &extra,
+        &touched,
+        &description,
+    );
     let mut cl = RevlogWriter::open(&mut tr, RevlogKind::Changelog, b"00changelog", &config)?;
     let p1rev = cl.rev_of_node(&p1_node).unwrap_or(NULL_REVISION);
     let rev = cl.add(&mut tr, &text, p1rev, NULL_REVISION, linkrev)?;
@@ -563,7 +576,10 @@ mod tests {
 
     #[test]
     fn descriptions_are_stripped_like_hg() {
-        assert_eq!(strip_description(b"\n\nhello  \nworld\t\n\n"), b"hello\nworld");
+        assert_eq!(
+            strip_description(b"\n\nhello  \nworld\t\n\n"),
+            b"hello\nworld"
+        );
         assert_eq!(strip_description(b"a\r\nb"), b"a\nb");
         assert_eq!(strip_description(b"   "), b"");
     }
@@ -574,7 +590,10 @@ mod tests {
         extra.insert(b"branch".to_vec(), b"stable".to_vec());
         extra.insert(b"close".to_vec(), b"1".to_vec());
         let text = changelog_text(&NULL_NODE, b"u", (1, -3600), &extra, &[b"a".to_vec()], b"m");
-        let expected = format!("{}\nu\n1 -3600 branch:stable\0close:1\na\n\nm", NULL_NODE.hex());
+        let expected = format!(
+            "{}\nu\n1 -3600 branch:stable\0close:1\na\n\nm",
+            NULL_NODE.hex()
+        );
         assert_eq!(text, expected.as_bytes());
     }
 }

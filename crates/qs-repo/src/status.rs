@@ -105,7 +105,11 @@ fn file_matcher(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> Re
 }
 
 /// Builds the ignore matcher from `.hgignore` and the extra files.
-pub(crate) fn ignore_matcher(repo: &Repo, extra: &[Vec<u8>], warnings: &mut Warnings) -> RepoResult<Matcher> {
+pub(crate) fn ignore_matcher(
+    repo: &Repo,
+    extra: &[Vec<u8>],
+    warnings: &mut Warnings,
+) -> RepoResult<Matcher> {
     let files = qs_dirstate::ignore::ignore_files(repo.root(), extra);
     qs_dirstate::ignore::ignore_matcher(repo.root(), &files, &read_pattern_file, warnings)
         .map_err(dirstate_error)

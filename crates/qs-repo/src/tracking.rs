@@ -116,7 +116,11 @@ fn os_path(root: &Path, rel: &[u8]) -> PathBuf {
 
 /// Builds the matcher of the options' patterns; pattern warnings become
 /// messages (also when an error follows), then each named file is audited.
-pub fn matcher(repo: &Repo, opts: &TrackOptions<'_>, out: &mut Vec<Message>) -> RepoResult<Matcher> {
+pub fn matcher(
+    repo: &Repo,
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<Matcher> {
     let mut warnings: Warnings = Vec::new();
     let built = status::request_matcher(repo, &opts.request, &mut warnings);
     out.extend(warnings.into_iter().map(Message::Warn));
@@ -289,8 +293,7 @@ fn track(
         let kind = md.file_type();
         if !(kind.is_file() || kind.is_symlink()) {
             out.push(Message::Warn(
-                format!("{shown} not added: only files and symlinks supported currently\n")
-                    .raw(),
+                format!("{shown} not added: only files and symlinks supported currently\n").raw(),
             ));
             rejected.push(f.clone());
         } else if !ds.map.set_tracked(f) {
@@ -483,8 +486,7 @@ pub fn remove(
             if full.is_dir() {
                 warnings.push(format!("not removing {}: no tracked files\n", ui(f)).raw());
             } else {
-                warnings
-                    .push(format!("not removing {}: file is untracked\n", ui(f)).raw());
+                warnings.push(format!("not removing {}: file is untracked\n", ui(f)).raw());
             }
         }
         failed = true;
@@ -500,9 +502,7 @@ pub fn remove(
     } else if mode.after {
         for f in st.modified.iter().chain(&st.added).chain(&st.clean) {
             if opts.verbose || files.contains(f) {
-                warnings.push(
-                    format!("not removing {}: file still exists\n", ui(f)).raw(),
-                );
+                warnings.push(format!("not removing {}: file still exists\n", ui(f)).raw());
             }
             failed = true;
         }
@@ -533,9 +533,7 @@ pub fn remove(
     list.sort();
     for f in &list {
         if opts.verbose || !m.is_exact(f) {
-            out.push(Message::Status(
-                format!("removing {}\n", ui(f)).raw(),
-            ));
+            out.push(Message::Status(format!("removing {}\n", ui(f)).raw()));
         }
     }
     if !opts.dry_run {

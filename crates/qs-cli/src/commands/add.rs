@@ -26,8 +26,11 @@ pub const WALK_OPTS: [OptSpec; 2] = [
     ),
 ];
 
-pub const DRY_RUN_OPT: OptSpec =
-    OptSpec::flag(Some('n'), "dry-run", "do not perform actions, just print output");
+pub const DRY_RUN_OPT: OptSpec = OptSpec::flag(
+    Some('n'),
+    "dry-run",
+    "do not perform actions, just print output",
+);
 pub const SUBREPOS_OPT: OptSpec =
     OptSpec::flag(Some('S'), "subrepos", "recurse into subrepositories");
 

@@ -45,9 +45,24 @@ pub const COMMAND: CommandDef = CommandDef {
         WALK_OPTS[0],
         WALK_OPTS[1],
         OptSpec::value(Some('m'), "message", "TEXT", "use text as commit message"),
-        OptSpec::value(Some('l'), "logfile", "FILE", "read commit message from file"),
-        OptSpec::value(Some('d'), "date", "DATE", "record the specified date as commit date"),
-        OptSpec::value(Some('u'), "user", "USER", "record the specified user as committer"),
+        OptSpec::value(
+            Some('l'),
+            "logfile",
+            "FILE",
+            "read commit message from file",
+        ),
+        OptSpec::value(
+            Some('d'),
+            "date",
+            "DATE",
+            "record the specified date as commit date",
+        ),
+        OptSpec::value(
+            Some('u'),
+            "user",
+            "USER",
+            "record the specified user as committer",
+        ),
         OptSpec::flag(Some('S'), "subrepos", "recurse into subrepositories"),
     ],
     max_args: None,
@@ -166,7 +181,9 @@ fn new_commit_phase(inv: &Invocation<'_, '_>) -> CliResult<Phase> {
         "secret" | "2" => Phase::Secret,
         _ => {
             return Err(CliError::Message {
-                text: format!("config error: phases.new-commit: not a valid phase name ('{value}')\n"),
+                text: format!(
+                    "config error: phases.new-commit: not a valid phase name ('{value}')\n"
+                ),
                 code: 255,
             })
         }
@@ -231,11 +248,16 @@ fn editor_command(inv: &Invocation<'_, '_>) -> String {
 /// Runs the editor on `text` (in the repository root, with `HGUSER` and
 /// `HGEDITFORM` set as hg does) and returns what it saved, `HG:` lines
 /// removed; refuses an empty message.
-fn run_editor(inv: &Invocation<'_, '_>, repo: &Repo, text: &[u8], user: &[u8]) -> CliResult<Vec<u8>> {
-    let tmp_dir = inv
-        .env
-        .get("TMPDIR")
-        .map_or_else(|| std::path::PathBuf::from("/tmp"), std::path::PathBuf::from);
+fn run_editor(
+    inv: &Invocation<'_, '_>,
+    repo: &Repo,
+    text: &[u8],
+    user: &[u8],
+) -> CliResult<Vec<u8>> {
+    let tmp_dir = inv.env.get("TMPDIR").map_or_else(
+        || std::path::PathBuf::from("/tmp"),
+        std::path::PathBuf::from,
+    );
     let path = create_editor_file(&tmp_dir, text)?;
     let _cleanup = RemoveOnDrop(path.clone());
     let editor = editor_command(inv);
@@ -245,7 +267,10 @@ fn run_editor(inv: &Invocation<'_, '_>, repo: &Repo, text: &[u8], user: &[u8]) -
         .current_dir(repo.root())
         .env_clear()
         .envs(inv.env.iter())
-        .env("HGUSER", std::ffi::OsStr::new(&String::from_utf8_lossy(user).into_owned()))
+        .env(
+            "HGUSER",
+            std::ffi::OsStr::new(&String::from_utf8_lossy(user).into_owned()),
+        )
         .env("HGEDITFORM", "commit.normal.normal")
         .status()
         .map_err(|e| CliError::abort(format!("edit failed: {e}")))?;
@@ -304,7 +329,11 @@ fn create_editor_file(dir: &std::path::Path, text: &[u8]) -> CliResult<std::path
             std::process::id()
         );
         let path = dir.join(name);
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
             Ok(mut f) => {
                 f.write_all(text)
                     .map_err(|e| CliError::abort(format!("cannot write editor file: {e}")))?;
@@ -319,7 +348,12 @@ fn create_editor_file(dir: &std::path::Path, text: &[u8]) -> CliResult<std::path
 
 /// hg's `future_head_change`: "created new head" and "reopening closed
 /// branch head N" decided before committing.
-fn head_change(repo: &Repo, p1: Revision, branch: &[u8], closing: bool) -> CliResult<(bool, Vec<Revision>)> {
+fn head_change(
+    repo: &Repo,
+    p1: Revision,
+    branch: &[u8],
+    closing: bool,
+) -> CliResult<(bool, Vec<Revision>)> {
     let map = repo.branchmap()?;
     let heads = map.get(branch);
     let mut has_head_parent = false;
@@ -368,7 +402,8 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     };
     let close = inv.opts.flag("close-branch");
     let phase = new_commit_phase(inv)?;
-    let report_heads = super::wlock::config_bool(inv, "commands", "commit.report-head-changes", true)?;
+    let report_heads =
+        super::wlock::config_bool(inv, "commands", "commit.report-head-changes", true)?;
     let allow_empty = super::wlock::config_bool(inv, "ui", "allowemptycommit", false)?;
     let portability = super::wlock::portability(inv)?;
     let large_file_limit = super::wlock::large_file_limit(inv);
@@ -463,7 +498,8 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             inv.ui.status("created new head\n")?;
         }
         for r in reopen {
-            inv.ui.status(&format!("reopening closed branch head {r}\n"))?;
+            inv.ui
+                .status(&format!("reopening closed branch head {r}\n"))?;
         }
     }
     if inv.ui.debug_flag() {

@@ -15,7 +15,11 @@ pub const COMMAND: CommandDef = CommandDef {
     summary: "remove the specified files on the next commit",
     options: &[
         OptSpec::flag(Some('A'), "after", "record delete for missing files"),
-        OptSpec::flag(Some('f'), "force", "forget added files, delete modified files"),
+        OptSpec::flag(
+            Some('f'),
+            "force",
+            "forget added files, delete modified files",
+        ),
         SUBREPOS_OPT,
         WALK_OPTS[0],
         WALK_OPTS[1],

@@ -87,7 +87,12 @@ pub fn portability(inv: &Invocation<'_, '_>) -> CliResult<Portability> {
 }
 
 /// A boolean config value with its default.
-pub fn config_bool(inv: &Invocation<'_, '_>, section: &str, name: &str, default: bool) -> CliResult<bool> {
+pub fn config_bool(
+    inv: &Invocation<'_, '_>,
+    section: &str,
+    name: &str,
+    default: bool,
+) -> CliResult<bool> {
     inv.config
         .get_bool(section, name, default)
         .map_err(|e| CliError::Message {

@@ -59,7 +59,8 @@ impl Scenario {
     }
 
     pub fn step(mut self, args: &[&str]) -> Scenario {
-        self.steps.push(args.iter().map(|s| s.to_string()).collect());
+        self.steps
+            .push(args.iter().map(|s| s.to_string()).collect());
         self
     }
 
@@ -131,7 +132,10 @@ pub fn make_base(base: Base, root: &Path, home: &Path) {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let out = run_with_home(Tool::Hg, &Invocation::new(parent, &args), home);
             assert_eq!(out.code, 0, "hg init: {}", out.stderr_str());
-            if config.iter().any(|c| c.starts_with("storage.dirstate-v2.slow-path")) {
+            if config
+                .iter()
+                .any(|c| c.starts_with("storage.dirstate-v2.slow-path"))
+            {
                 // Every later hg command needs it too.
                 std::fs::write(
                     root.join(".hg/hgrc"),
@@ -144,7 +148,8 @@ pub fn make_base(base: Base, root: &Path, home: &Path) {
     }
 }
 
-const BACKDATE: &str = "\nfind . -path ./.hg -prune -o -exec touch -h -d @$(( $(date +%s) - 3600 )) {} +\n";
+const BACKDATE: &str =
+    "\nfind . -path ./.hg -prune -o -exec touch -h -d @$(( $(date +%s) - 3600 )) {} +\n";
 
 /// What hg reads from a repository after a scenario (each command's exit
 /// code, stdout and stderr).
@@ -235,7 +240,9 @@ pub fn check(s: &Scenario) -> Result<(), String> {
         ));
     }
     if !qs_snap.contains("$ hg verify -q  [exit 0]") {
-        report.push_str(&format!("hg verify failed on the repository qs wrote:\n{qs_snap}\n"));
+        report.push_str(&format!(
+            "hg verify failed on the repository qs wrote:\n{qs_snap}\n"
+        ));
     }
     if report.is_empty() {
         Ok(())
