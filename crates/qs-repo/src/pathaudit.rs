@@ -43,14 +43,15 @@ pub fn audit(root: &Path, path: &[u8]) -> RepoResult<()> {
         match std::fs::symlink_metadata(&full) {
             Ok(m) if m.file_type().is_symlink() => {
                 return Err(RepoError::Message(format!(
-                    "path '{shown}' traverses symbolic link '{}'",
-                    String::from_utf8_lossy(&prefix)
+                    "path {} traverses symbolic link {}",
+                    python_repr(path),
+                    python_repr(&prefix)
                 )));
             }
             Ok(m) if m.is_dir() && full.join(".hg").is_dir() => {
                 return Err(RepoError::Message(format!(
-                    "path '{shown}' is inside nested repository '{}'",
-                    String::from_utf8_lossy(&prefix)
+                    "path '{shown}' is inside nested repo {}",
+                    python_repr(&prefix)
                 )));
             }
             _ => {}

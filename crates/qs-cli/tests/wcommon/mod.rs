@@ -33,7 +33,7 @@ pub struct Scenario {
     pub steps: Vec<Vec<String>>,
     /// Directory (below the root) the steps run in.
     pub cwd: String,
-    /// Extra environment for the steps.
+    /// Extra environment for the steps (`HGUSER=test` unless removed).
     pub env: Vec<(String, String)>,
     /// Also compare the history (log, manifest, phases, bookmarks...),
     /// not only the working directory's state.
@@ -47,7 +47,7 @@ impl Scenario {
             setup: setup.to_string(),
             steps: Vec::new(),
             cwd: String::new(),
-            env: Vec::new(),
+            env: vec![("HGUSER".to_string(), "test".to_string())],
             history: true,
         }
     }
