@@ -3,6 +3,8 @@
 //! with copy metadata, phases, bookmarks, dirstate), which `hg verify`
 //! accepts; in dirstate v1 and v2 repositories and on fixtures.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 mod wcommon;
 

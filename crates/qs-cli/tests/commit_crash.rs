@@ -2,6 +2,8 @@
 //! (when a journal was left) brings the store back, `hg verify` accepts
 //! it, and every commit that reported success is still there.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 mod wcommon;
 

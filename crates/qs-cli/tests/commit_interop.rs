@@ -3,6 +3,8 @@
 //! hg at random, gives exactly the history (node ids included) and working
 //! state that the same sequence run by hg alone gives.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 mod wcommon;
 

@@ -3,6 +3,8 @@
 //! dirstate v1 and v2 repositories, with patterns, `-I`/`-X`, dry runs and
 //! the names hg refuses or warns about.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 mod wcommon;
 

@@ -131,6 +131,9 @@ pub fn matcher(
     Ok(m)
 }
 
+/// Files found by [`walk`], and explicit names that were bad.
+type Walked = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
 /// Walks the working directory for `add`/`addremove` (hg's
 /// `dirstate.walk(unknown=True, ignored=False)`): matched untracked files
 /// that are not ignored, tracked files, and explicitly named files even if
@@ -142,7 +145,7 @@ fn walk(
     m: &Matcher,
     opts: &TrackOptions<'_>,
     out: &mut Vec<Message>,
-) -> RepoResult<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
+) -> RepoResult<Walked> {
     let mut warnings: Warnings = Vec::new();
     let ignore = status::ignore_matcher(repo, &opts.request.ignore_files, &mut warnings);
     out.extend(warnings.into_iter().map(Message::Warn));
@@ -634,7 +637,8 @@ pub fn addremove(
         }
     }
     let files = m.files();
-    if !opts.dry_run && !(to_add.is_empty() && deleted.is_empty() && renames.is_empty()) {
+    let nothing = to_add.is_empty() && deleted.is_empty() && renames.is_empty();
+    if !(opts.dry_run || nothing) {
         for f in &deleted {
             if !ds.map.set_untracked(f) {
                 out.push(Message::Warn(

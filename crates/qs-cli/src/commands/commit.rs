@@ -458,10 +458,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         return Ok(1);
     }
     // The user is asked for before the editor runs, as hg does.
-    let user = {
-        let repo_user = username(inv)?;
-        repo_user
-    };
+    let user = username(inv)?;
     let repo = require(&inv.repo)?;
     let message = match given {
         Some(m) if !inv.opts.flag("edit") => m,
