@@ -228,7 +228,10 @@ fn settle_unsure(repo: &Repo, manifest: &Manifest, unsure: &[UnsureFile]) -> Rep
 /// `node` with manifest `flags`.
 fn differs(repo: &Repo, path: &[u8], node: &Node, flags: &[u8]) -> RepoResult<bool> {
     use std::os::unix::fs::PermissionsExt;
-    audit_working_path(repo.root(), path)?;
+    // hg reads working files through its path auditor (status without a
+    // tree walk stats them directly, then aborts here for a file inside a
+    // nested repository or below a symlink).
+    crate::pathaudit::audit(repo.root(), path)?;
     let full = os_path(repo.root(), path);
     let Ok(meta) = std::fs::symlink_metadata(&full) else {
         return Ok(true);
@@ -250,36 +253,6 @@ fn differs(repo: &Repo, path: &[u8], node: &Node, flags: &[u8]) -> RepoResult<bo
         }
     };
     Ok(actual != repo.file_content(path, node)?)
-}
-
-/// hg's file-system audit before it reads a working file: from the root
-/// down, no parent directory may be a symlink or hold a nested repository
-/// (status without a tree walk stats such files directly, then aborts here
-/// when it must read one).
-fn audit_working_path(root: &Path, path: &[u8]) -> RepoResult<()> {
-    use qs_store::pyrepr::python_repr;
-    let shown = String::from_utf8_lossy(path);
-    for (end, _) in path.iter().enumerate().filter(|(_, &b)| b == b'/') {
-        let prefix = &path[..end];
-        let full = os_path(root, prefix);
-        let Ok(meta) = std::fs::symlink_metadata(&full) else {
-            return Ok(());
-        };
-        if meta.file_type().is_symlink() {
-            return Err(RepoError::Message(format!(
-                "path {} traverses symbolic link {}",
-                python_repr(path),
-                python_repr(prefix)
-            )));
-        }
-        if meta.is_dir() && full.join(".hg").is_dir() {
-            return Err(RepoError::Message(format!(
-                "path '{shown}' is inside nested repo {}",
-                python_repr(prefix)
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// What the working directory holds for a path, seen as a manifest entry.
