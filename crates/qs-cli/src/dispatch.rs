@@ -334,6 +334,9 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
             ui.start_pager(&command, ctx.env);
         }
     }
+    if let Some(repo) = &repo {
+        repo.set_clock(crate::clock::from_env(ctx.env));
+    }
     let mut inv = Invocation {
         ui,
         opts: parsed,

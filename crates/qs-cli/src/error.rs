@@ -78,6 +78,19 @@ impl From<qs_repo::revset::RevsetError> for CliError {
     }
 }
 
+impl From<qs_repo::datespec::DateError> for CliError {
+    fn from(e: qs_repo::datespec::DateError) -> Self {
+        if e.is_parse_error() {
+            CliError::Message {
+                text: format!("hg: parse error: {e}\n"),
+                code: 255,
+            }
+        } else {
+            CliError::abort(e.to_string())
+        }
+    }
+}
+
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -3,6 +3,7 @@
 //! codes. Everything runs against an explicit [`Context`], so the same code
 //! serves the binary, the command server and in-process tests.
 
+pub mod clock;
 pub mod color;
 pub mod commands;
 pub mod context;

@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod changeset;
 pub mod dates;
+pub mod datespec;
 pub mod dirstate_parents;
 pub mod discovery;
 pub mod error;

@@ -33,6 +33,9 @@ pub struct Repo {
     /// Warnings met while loading (malformed bookmark or tag lines), for
     /// the caller to show; see [`Repo::take_warnings`].
     warnings: Mutex<Vec<String>>,
+    /// The current time and zone for date specifications, given by the
+    /// caller (libraries never read the clock); see [`Repo::set_clock`].
+    clock: Mutex<Option<crate::datespec::Clock>>,
 }
 
 impl Repo {
@@ -57,6 +60,7 @@ impl Repo {
             branchmap: OnceLock::new(),
             phases: OnceLock::new(),
             warnings: Mutex::new(Vec::new()),
+            clock: Mutex::new(None),
         })
     }
 
@@ -66,6 +70,23 @@ impl Repo {
         if let Ok(mut pending) = self.warnings.lock() {
             pending.extend(warnings);
         }
+    }
+
+    /// Sets the current time and local zone that date specifications
+    /// (`date()`, `today`, `-7`) are read against: the command's clock.
+    pub fn set_clock(&self, clock: crate::datespec::Clock) {
+        if let Ok(mut slot) = self.clock.lock() {
+            *slot = Some(clock);
+        }
+    }
+
+    /// The clock given by [`Repo::set_clock`], else UTC at the epoch.
+    pub fn clock(&self) -> crate::datespec::Clock {
+        self.clock
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .unwrap_or_else(|| crate::datespec::Clock::utc(0))
     }
 
     /// The warnings met since the last call, oldest first: the CLI prints

@@ -16,6 +16,7 @@ pub mod bookmarks;
 pub mod branches;
 pub mod cat;
 pub mod config;
+pub mod debugdate;
 pub mod files;
 pub mod heads;
 pub mod help;
@@ -109,6 +110,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &branches::COMMAND,
     &cat::COMMAND,
     &config::COMMAND,
+    &debugdate::COMMAND,
     &files::COMMAND,
     &heads::COMMAND,
     &help::COMMAND,
@@ -210,6 +212,10 @@ pub fn lookup(word: &str) -> Lookup {
     };
     if let Some(names) = HG_COMMANDS.iter().find(|n| n.contains(&word)) {
         return resolve(names);
+    }
+    // Debug commands (not in the table above) are found by full name.
+    if let Some(def) = implemented(word).filter(|d| d.name.starts_with("debug")) {
+        return Lookup::Found(def);
     }
     let mut matches: Vec<&[&str]> = HG_COMMANDS
         .iter()
