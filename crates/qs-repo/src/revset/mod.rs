@@ -9,15 +9,21 @@
 //! - [`eval`] — operators (`x:y`, `x::y`, `and`, `or`, `not`, `x^n`, `x~n`).
 //! - [`predicates`] — functions (`ancestors()`, `branch()`, `sort()`, ...).
 //! - [`args`] — argument helpers (hg's `getargs`, `getstring`, ...).
+//! - [`files`] — file functions (`file()`, `follow()`, `modifies()`, ...).
+//! - [`text`] — string patterns (`re:`, `literal:`) and text functions.
+//! - [`sources`] — `origin()`, `destination()`, `named()`.
 //! - [`similar`] — the `(did you mean ...)` hint for unknown functions.
 
 mod args;
 mod dag;
 mod eval;
+mod files;
 mod predicates;
 pub mod set;
 mod similar;
 mod sort;
+mod sources;
+mod text;
 
 use std::cell::RefCell;
 
