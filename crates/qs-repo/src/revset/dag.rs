@@ -95,7 +95,8 @@ pub fn descendants_by_depth(
     };
     // Children of every revision from `min` on (null's are the roots).
     let base = min.0;
-    let mut children: Vec<Vec<Revision>> = vec![Vec::new(); (repo.len() as i32 - base).max(0) as usize + 1];
+    let mut children: Vec<Vec<Revision>> =
+        vec![Vec::new(); (repo.len() as i32 - base).max(0) as usize + 1];
     for r in (base + 1).max(0)..repo.len() as i32 {
         let [p1, p2] = repo.parents(Revision(r))?;
         if p1.0 >= base {

@@ -100,18 +100,15 @@ pub fn matchfiles(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> Revset
             b"x:" => exc.push(value.to_vec()),
             b"r:" => {
                 if rev_seen {
-                    return Err(
-                        ParseError::new("_matchfiles expected at most one revision").into()
-                    );
+                    return Err(ParseError::new("_matchfiles expected at most one revision").into());
                 }
                 rev_seen = true;
             }
             b"d:" => {
                 if default.is_some() {
-                    return Err(ParseError::new(
-                        "_matchfiles expected at most one default mode",
-                    )
-                    .into());
+                    return Err(
+                        ParseError::new("_matchfiles expected at most one default mode").into(),
+                    );
                 }
                 default = Some(value.to_vec());
             }
@@ -193,12 +190,15 @@ pub fn status_field(
         let p1 = repo.parents(r)?[0];
         let old = repo.manifest_of(p1)?;
         let new = repo.manifest(&cs.manifest)?;
-        Ok(old.diff(&new).into_iter().any(|entry| match (entry, field) {
-            (DiffEntry::Modified(f), StatusField::Modified)
-            | (DiffEntry::Added(f), StatusField::Added)
-            | (DiffEntry::Removed(f), StatusField::Removed) => m.matches(f),
-            _ => false,
-        }))
+        Ok(old
+            .diff(&new)
+            .into_iter()
+            .any(|entry| match (entry, field) {
+                (DiffEntry::Modified(f), StatusField::Modified)
+                | (DiffEntry::Added(f), StatusField::Added)
+                | (DiffEntry::Removed(f), StatusField::Removed) => m.matches(f),
+                _ => false,
+            }))
     })
 }
 
@@ -262,7 +262,7 @@ pub fn follow(
 /// The changesets of file revisions `origins` and of their ancestors,
 /// following copies and renames (hg's `filerevancestors`; linkrevs are
 /// taken as stored).
-fn file_ancestors(
+pub(crate) fn file_ancestors(
     repo: &Repo,
     origins: Vec<(Vec<u8>, Node)>,
     first_only: bool,

@@ -11,8 +11,8 @@ use qs_store::{NodePrefix, Revision, StoreError, NULL_REVISION};
 
 use super::args::{getargs, getargsdict, getinteger, getstring, named, parse_int};
 use super::eval::{Evaluator, Order};
-use super::set::RevSet;
 use super::files::StatusField;
+use super::set::RevSet;
 use super::{dag, similar, RevsetError, RevsetResult};
 use crate::repo::Repo;
 
@@ -796,8 +796,6 @@ fn split_pattern(text: &[u8]) -> (PatternKind, &[u8]) {
         (PatternKind::Literal { explicit: false }, text)
     }
 }
-
-
 
 /// hg's `encoding.lower`: Unicode lowercase of UTF-8 text, ASCII otherwise.
 pub fn lower(text: &[u8]) -> Vec<u8> {

@@ -132,4 +132,3 @@ pub fn named(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetResul
     found.retain(|r| !r.is_null());
     Ok(subset.and(&RevSet::from_revs(found)))
 }
-

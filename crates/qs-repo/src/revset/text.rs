@@ -22,9 +22,8 @@ pub enum StringMatcher {
 
 /// Compiles a Python regular expression as hg's `re.compile` would.
 pub fn compile_regex(pattern: &[u8], case_insensitive: bool) -> RevsetResult<Regex> {
-    let translated = qs_dirstate::pyre::translate(pattern).map_err(|e| {
-        ParseError::new(format!("invalid regular expression: {e}"))
-    })?;
+    let translated = qs_dirstate::pyre::translate(pattern)
+        .map_err(|e| ParseError::new(format!("invalid regular expression: {e}")))?;
     RegexBuilder::new(&translated)
         .case_insensitive(case_insensitive)
         .unicode(false)
