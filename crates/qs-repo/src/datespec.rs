@@ -718,6 +718,7 @@ pub fn datestr(when: i64, offset: i32) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -178,7 +178,7 @@ pub fn call(
             let mut result = subset.clone();
             for r in starts {
                 let ancestors = dag::ancestors(repo, &[r], 0, None)?;
-                result = result.filter(|x| ancestors.contains(&x));
+                result = result.and(&RevSet::from_revs(ancestors));
             }
             Ok(result)
         }
