@@ -79,9 +79,9 @@ pub fn file(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetResult
 /// Members of `subset` whose changeset touches a file `m` matches.
 fn touching(repo: &Repo, subset: &RevSet, m: &Matcher) -> RevsetResult<RevSet> {
     if matches!(m, Matcher::Always) {
-        return subset.try_filter(|r| Ok(!repo.changeset(r)?.files.is_empty()));
+        return subset.par_try_filter(|r| Ok(!repo.changeset(r)?.files.is_empty()));
     }
-    subset.try_filter(|r| Ok(repo.changeset(r)?.files.iter().any(|f| m.matches(f))))
+    subset.par_try_filter(|r| Ok(repo.changeset(r)?.files.iter().any(|f| m.matches(f))))
 }
 
 /// `_matchfiles(p:PAT, i:INC, x:EXC, r:REV, d:DEFAULT, ...)`, what `log

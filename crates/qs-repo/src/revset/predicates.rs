@@ -121,16 +121,16 @@ pub fn call(
             let what = String::from_utf8_lossy(name);
             let pattern = getstring(args, &format!("{what} requires a string"))?;
             let m = super::text::SubstringMatcher::new(pattern)?;
-            subset.try_filter(|r| Ok(m.matches(&repo.changeset(r)?.user)))
+            subset.par_try_filter(|r| Ok(m.matches(&repo.changeset(r)?.user)))
         }
         b"desc" => {
             let pattern = getstring(args, "desc requires a string")?;
             let m = super::text::SubstringMatcher::new(pattern)?;
-            subset.try_filter(|r| Ok(m.matches(&repo.changeset(r)?.description)))
+            subset.par_try_filter(|r| Ok(m.matches(&repo.changeset(r)?.description)))
         }
         b"keyword" => {
             let needle = lower(getstring(args, "keyword requires a string")?);
-            subset.try_filter(|r| {
+            subset.par_try_filter(|r| {
                 let cs = repo.changeset(r)?;
                 let found = cs
                     .files
@@ -143,7 +143,7 @@ pub fn call(
         b"date" => {
             let spec = getstring(args, "date requires a string")?;
             let range = crate::datespec::match_date(spec, &repo.clock()).map_err(date_error)?;
-            subset.try_filter(|r| Ok(range.matches(repo.changeset(r)?.date.seconds)))
+            subset.par_try_filter(|r| Ok(range.matches(repo.changeset(r)?.date.seconds)))
         }
         b"file" => super::files::file(ev, subset, args),
         b"_matchfiles" => super::files::matchfiles(ev, subset, args),

@@ -111,10 +111,15 @@ pub fn sort(
         }
         return Ok(RevSet::List(sorted));
     }
-    let mut changesets: Vec<Changeset> = Vec::with_capacity(revs.len());
-    for rev in revs.to_vec() {
-        changesets.push(ev.repo.changeset(rev)?);
-    }
+    // Changesets are independent: read and parse them in parallel.
+    let repo = ev.repo;
+    let mut changesets: Vec<Changeset> = {
+        use rayon::prelude::*;
+        revs.to_vec()
+            .into_par_iter()
+            .map(|rev| repo.changeset(rev))
+            .collect::<Result<_, _>>()?
+    };
     for (key, reverse) in keys.iter().rev() {
         changesets.sort_by(|a, b| {
             let ordering = compare(*key, a, b);

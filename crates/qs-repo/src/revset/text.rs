@@ -99,7 +99,7 @@ pub fn grep(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetResult
             ParseError::new(format!("invalid match pattern: {last}"))
         })?;
     let repo = ev.repo;
-    subset.try_filter(|r| {
+    subset.par_try_filter(|r| {
         let cs = repo.changeset(r)?;
         let found = cs
             .files
@@ -127,7 +127,7 @@ pub fn extra(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetResul
         None => None,
     };
     let repo = ev.repo;
-    subset.try_filter(|r| {
+    subset.par_try_filter(|r| {
         let cs = repo.changeset(r)?;
         Ok(match (cs.extra.get(&label), &value) {
             (Some(v), Some(m)) => m.matches(v),
@@ -146,7 +146,7 @@ pub fn converted(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetR
         None => None,
     };
     let repo = ev.repo;
-    subset.try_filter(|r| {
+    subset.par_try_filter(|r| {
         let cs = repo.changeset(r)?;
         Ok(cs
             .extra
