@@ -336,6 +336,10 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
     }
     if let Some(repo) = &repo {
         repo.set_clock(crate::clock::from_env(ctx.env));
+        if let Ok(relative) = cwd.strip_prefix(repo.root()) {
+            use std::os::unix::ffi::OsStrExt;
+            repo.set_cwd(relative.as_os_str().as_bytes().to_vec());
+        }
     }
     let mut inv = Invocation {
         ui,

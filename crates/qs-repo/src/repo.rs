@@ -36,6 +36,9 @@ pub struct Repo {
     /// The current time and zone for date specifications, given by the
     /// caller (libraries never read the clock); see [`Repo::set_clock`].
     clock: Mutex<Option<crate::datespec::Clock>>,
+    /// The command's current directory relative to the root (`""` at the
+    /// root), for file patterns in revsets; see [`Repo::set_cwd`].
+    cwd: Mutex<Vec<u8>>,
 }
 
 impl Repo {
@@ -61,6 +64,7 @@ impl Repo {
             phases: OnceLock::new(),
             warnings: Mutex::new(Vec::new()),
             clock: Mutex::new(None),
+            cwd: Mutex::new(Vec::new()),
         })
     }
 
@@ -87,6 +91,19 @@ impl Repo {
             .ok()
             .and_then(|c| c.clone())
             .unwrap_or_else(|| crate::datespec::Clock::utc(0))
+    }
+
+    /// Sets the command's current directory, relative to the root, that
+    /// file patterns in revsets (`file('*.c')`) are relative to.
+    pub fn set_cwd(&self, relative: Vec<u8>) {
+        if let Ok(mut slot) = self.cwd.lock() {
+            *slot = relative;
+        }
+    }
+
+    /// The directory given by [`Repo::set_cwd`] (`""`: the root).
+    pub fn cwd(&self) -> Vec<u8> {
+        self.cwd.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
     /// The warnings met since the last call, oldest first: the CLI prints

@@ -1,7 +1,5 @@
 //! `qs log`: show changeset history, newest first, or the revisions given.
 
-use qs_store::Revision;
-
 use super::{unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
 use crate::error::{CliError, CliResult};
 use crate::opts::OptSpec;
@@ -91,46 +89,12 @@ pub fn parse_limit(value: Option<&str>) -> CliResult<Option<usize>> {
 }
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-    unsupported_options(
-        inv,
-        &[
-            "follow",
-            "follow-first",
-            "date",
-            "keyword",
-            "line-range",
-            "removed",
-            "only-merges",
-            "user",
-            "only-branch",
-            "branch",
-            "bookmark",
-            "prune",
-            "patch",
-            "git",
-            "no-merges",
-            "stat",
-            "include",
-            "exclude",
-        ],
-    )?;
+    unsupported_options(inv, &["line-range", "patch", "git", "stat"])?;
     let limit = parse_limit(inv.opts.value("limit"))?;
     let repo = super::require(&inv.repo)?;
-    let specs = inv.opts.list("rev");
-    let mut revs: Vec<Revision> = if specs.is_empty() {
-        (0..repo.len() as i32).rev().map(Revision).collect()
-    } else {
-        super::resolve_revs(&inv.config, repo, specs)?
-    };
-    if !inv.opts.positionals.is_empty() {
-        let mut paths = Vec::new();
-        for arg in &inv.opts.positionals {
-            crate::paths::reject_patterns(arg)?;
-            paths.push(crate::paths::repo_path(repo.root(), &inv.cwd, arg)?);
-        }
-        let touching = revisions_touching(repo, paths)?;
-        revs.retain(|r| touching.contains(r));
-    }
+    let options = log_options(inv);
+    let aliases = super::revset_aliases(&inv.config);
+    let mut revs = qs_repo::revset::logopts::log_revisions(repo, &options, &aliases)?;
     let graph = inv.opts.flag("graph");
     if graph {
         // hg sorts the revisions of a graph newest first.
@@ -142,38 +106,36 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     Ok(0)
 }
 
-/// Changesets that changed any of `paths` (files or directories): from the
-/// filelog's link revisions for tracked files, from the changesets' file
-/// lists otherwise.
-fn revisions_touching(
-    repo: &qs_repo::Repo,
-    paths: Vec<Vec<u8>>,
-) -> CliResult<std::collections::HashSet<Revision>> {
-    let mut found = std::collections::HashSet::new();
-    let mut scan = Vec::new();
-    for path in paths {
-        let log = if path.is_empty() {
-            None
+/// The selection options of the command line, for qs-repo's translation.
+fn log_options(inv: &Invocation<'_, '_>) -> qs_repo::revset::logopts::LogOptions {
+    use qs_repo::revset::logopts::{Follow, LogOptions};
+    let o = &inv.opts;
+    let strings = |name: &str| o.list(name).to_vec();
+    let bytes = |name: &str| o.list(name).iter().map(|s| s.as_bytes().to_vec()).collect();
+    LogOptions {
+        revs: strings("rev"),
+        follow: if o.flag("follow-first") {
+            Follow::First
+        } else if o.flag("follow") {
+            Follow::All
         } else {
-            Some(repo.filelog(&path)?)
-        };
-        match log {
-            Some(log) if !log.is_empty() => {
-                for r in 0..log.len() as i32 {
-                    found.insert(log.link_rev(Revision(r))?);
-                }
-            }
-            _ => scan.push(path),
-        }
+            Follow::No
+        },
+        patterns: o
+            .positionals
+            .iter()
+            .map(|p| p.as_bytes().to_vec())
+            .collect(),
+        include: bytes("include"),
+        exclude: bytes("exclude"),
+        branches: [strings("branch"), strings("only-branch")].concat(),
+        bookmarks: strings("bookmark"),
+        date: o.value("date").map(str::to_string),
+        keywords: strings("keyword"),
+        users: strings("user"),
+        no_merges: o.flag("no-merges"),
+        only_merges: o.flag("only-merges"),
+        prune: strings("prune"),
+        removed: o.flag("removed"),
     }
-    if !scan.is_empty() {
-        let matcher = crate::paths::PathMatcher::new(scan);
-        for r in 0..repo.len() as i32 {
-            let cs = repo.changeset(Revision(r))?;
-            if cs.files.iter().any(|f| matcher.matches(f)) {
-                found.insert(Revision(r));
-            }
-        }
-    }
-    Ok(found)
 }

@@ -84,14 +84,19 @@ pub fn resolve_revs(
     repo: &Repo,
     specs: &[String],
 ) -> CliResult<Vec<qs_store::Revision>> {
-    let aliases: Vec<(Vec<u8>, Vec<u8>)> = config
-        .section(b"revsetalias")
-        .iter()
-        .map(|item| (item.name.clone(), item.value.clone()))
-        .collect();
+    let aliases = revset_aliases(config);
     Ok(qs_repo::revspec::resolve_specs_with_aliases(
         repo, specs, &aliases,
     )?)
+}
+
+/// The `[revsetalias]` items (declaration, definition) of `config`.
+pub fn revset_aliases(config: &qs_config::Config) -> Vec<(Vec<u8>, Vec<u8>)> {
+    config
+        .section(b"revsetalias")
+        .iter()
+        .map(|item| (item.name.clone(), item.value.clone()))
+        .collect()
 }
 
 /// The definition of one command.

@@ -22,6 +22,28 @@ pub fn ancestors(
     start_depth: usize,
     stop_depth: Option<usize>,
 ) -> RepoResult<HashSet<Revision>> {
+    walk_ancestors(repo, revs, false, start_depth, stop_depth)
+}
+
+/// The parents to follow from `rev`: both, or only the first.
+fn followed_parents(repo: &Repo, rev: Revision, first_only: bool) -> RepoResult<Vec<Revision>> {
+    let mut ps = parents(repo, rev)?;
+    if first_only {
+        let [p1, _] = repo.parents(rev)?;
+        ps.retain(|p| *p == p1);
+    }
+    Ok(ps)
+}
+
+/// hg's `revancestors`: [`ancestors`], following only first parents when
+/// `first_only`. A revision's depth is its shortest distance from `revs`.
+pub fn walk_ancestors(
+    repo: &Repo,
+    revs: &[Revision],
+    first_only: bool,
+    start_depth: usize,
+    stop_depth: Option<usize>,
+) -> RepoResult<HashSet<Revision>> {
     let mut found = HashSet::new();
     // hg keeps a null revision given as input (it has no parents).
     if start_depth == 0 && stop_depth != Some(0) && revs.contains(&Revision(-1)) {
@@ -31,7 +53,7 @@ pub fn ancestors(
         let mut stack: Vec<Revision> = revs.iter().copied().filter(|r| !r.is_null()).collect();
         while let Some(rev) = stack.pop() {
             if found.insert(rev) {
-                stack.extend(parents(repo, rev)?);
+                stack.extend(followed_parents(repo, rev, first_only)?);
             }
         }
         return Ok(found);
@@ -50,10 +72,73 @@ pub fn ancestors(
             if depth >= start_depth {
                 found.insert(rev);
             }
-            next.extend(parents(repo, rev)?);
+            next.extend(followed_parents(repo, rev, first_only)?);
         }
         frontier = next;
         depth += 1;
+    }
+    Ok(found)
+}
+
+/// hg's `revdescendants` with depths: `revs` and their descendants whose
+/// shortest distance from `revs` is in `start_depth..stop_depth`.
+pub fn descendants_by_depth(
+    repo: &Repo,
+    revs: &[Revision],
+    first_only: bool,
+    start_depth: usize,
+    stop_depth: Option<usize>,
+) -> RepoResult<HashSet<Revision>> {
+    let mut found = HashSet::new();
+    let Some(min) = revs.iter().min().copied() else {
+        return Ok(found);
+    };
+    // Children of every revision from `min` on (null's are the roots).
+    let base = min.0;
+    let mut children: Vec<Vec<Revision>> =
+        vec![Vec::new(); (repo.len() as i32 - base).max(0) as usize + 1];
+    for r in (base + 1).max(0)..repo.len() as i32 {
+        let [p1, p2] = repo.parents(Revision(r))?;
+        if p1.0 >= base {
+            children[(p1.0 - base) as usize].push(Revision(r));
+        }
+        if !first_only && !p2.is_null() && p2.0 >= base {
+            children[(p2.0 - base) as usize].push(Revision(r));
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut frontier: Vec<Revision> = revs.to_vec();
+    let mut depth = 0;
+    while !frontier.is_empty() && stop_depth.is_none_or(|stop| depth < stop) {
+        let mut next = Vec::new();
+        for rev in frontier {
+            if !seen.insert(rev) {
+                continue;
+            }
+            if depth >= start_depth {
+                found.insert(rev);
+            }
+            if let Some(list) = children.get((rev.0 - base) as usize) {
+                next.extend(list.iter().copied());
+            }
+        }
+        frontier = next;
+        depth += 1;
+    }
+    Ok(found)
+}
+
+/// `revs` and their descendants through first parents only.
+pub fn first_descendants(repo: &Repo, revs: &[Revision]) -> RepoResult<HashSet<Revision>> {
+    let mut found: HashSet<Revision> = revs.iter().copied().collect();
+    let Some(min) = revs.iter().min().copied() else {
+        return Ok(found);
+    };
+    for r in (min.0 + 1).max(0)..repo.len() as i32 {
+        let [p1, _] = repo.parents(Revision(r))?;
+        if (!p1.is_null() || min.is_null()) && found.contains(&p1) {
+            found.insert(Revision(r));
+        }
     }
     Ok(found)
 }

@@ -137,9 +137,12 @@ impl<'r> Evaluator<'r> {
                     .and_then(|t| t.leaf_value(Kind::Symbol))
                     .ok_or_else(|| ParseError::new("not a symbol"))?;
                 if name == b"g" || name == b"generations" {
-                    return Err(RevsetError::Unsupported(
-                        "the revset relation '#generations' is not supported by qs yet".to_string(),
-                    ));
+                    let z = if tree.kind() == Kind::RelSubscript {
+                        child(2)
+                    } else {
+                        None
+                    };
+                    return self.generations(subset, child(0), z);
                 }
                 let mut message = b"unknown identifier: ".to_vec();
                 message.extend_from_slice(name);
@@ -156,6 +159,78 @@ impl<'r> Evaluator<'r> {
                 other.name()
             ))),
         }
+    }
+
+    /// `x#generations[a:b]` (`z` the subscript, none for `x#g`): ancestors
+    /// `-a..` generations up and descendants up to `b` down.
+    fn generations(
+        &self,
+        subset: &RevSet,
+        x: Option<&Tree>,
+        z: Option<&Tree>,
+    ) -> RevsetResult<RevSet> {
+        const MAX: i64 = 0x8000_0000 - 1;
+        let err1 = "relation subscript must be an integer or a range";
+        let err2 = "relation subscript bounds must be integers";
+        let bound = |t: Option<&Tree>, default: i64| -> RevsetResult<i64> {
+            match t {
+                None => Ok(default),
+                Some(t) => Ok(getinteger(Some(t), err2)?),
+            }
+        };
+        let (a, b) = match z {
+            None => (-MAX, MAX),
+            Some(t) if matches!(t.kind(), Kind::Symbol | Kind::String) => {
+                let n = getinteger(Some(t), err1)?;
+                (n, n)
+            }
+            Some(t) => match t.kind() {
+                Kind::Range => (bound(t.child(0), -MAX)?, bound(t.child(1), MAX)?),
+                Kind::RangePre => (-MAX, bound(t.child(0), MAX)?),
+                Kind::RangePost => (bound(t.child(0), -MAX)?, MAX),
+                Kind::RangeAll => (-MAX, MAX),
+                _ => return Err(ParseError::new(err1).into()),
+            },
+        };
+        let mut anc: Option<(i64, i64)> = None;
+        let mut desc: Option<(i64, i64)> = None;
+        if a == 0 && b == 0 {
+            anc = Some((0, 1));
+        }
+        if a < 0 {
+            anc = Some((-b.min(0), -a + 1));
+        }
+        if b > 0 {
+            desc = Some((a.max(0), b + 1));
+        }
+        if anc.is_none() && desc.is_none() {
+            return Ok(RevSet::empty());
+        }
+        let revs = self.getset(&self.full(), x, Order::Define)?.to_vec();
+        if revs.is_empty() {
+            return Ok(RevSet::empty());
+        }
+        let depth = |n: i64| usize::try_from(n).unwrap_or(usize::MAX);
+        let mut found = std::collections::HashSet::new();
+        if let Some((start, stop)) = anc {
+            found.extend(dag::walk_ancestors(
+                self.repo,
+                &revs,
+                false,
+                depth(start),
+                Some(depth(stop)),
+            )?);
+        }
+        if let Some((start, stop)) = desc {
+            found.extend(dag::descendants_by_depth(
+                self.repo,
+                &revs,
+                false,
+                depth(start),
+                Some(depth(stop)),
+            )?);
+        }
+        Ok(subset.and(&RevSet::from_revs(found)))
     }
 
     /// A name: hg's `stringset`.

@@ -9,15 +9,23 @@
 //! - [`eval`] — operators (`x:y`, `x::y`, `and`, `or`, `not`, `x^n`, `x~n`).
 //! - [`predicates`] — functions (`ancestors()`, `branch()`, `sort()`, ...).
 //! - [`args`] — argument helpers (hg's `getargs`, `getstring`, ...).
+//! - [`files`] — file functions (`file()`, `follow()`, `modifies()`, ...).
+//! - [`text`] — string patterns (`re:`, `literal:`) and text functions.
+//! - [`sources`] — `origin()`, `destination()`, `named()`.
+//! - [`logopts`] — `log`'s options (`-k`, `-u`, `-d`, `-f`, files) as revisions.
 //! - [`similar`] — the `(did you mean ...)` hint for unknown functions.
 
 mod args;
 mod dag;
 mod eval;
+mod files;
+pub mod logopts;
 mod predicates;
 pub mod set;
 mod similar;
 mod sort;
+mod sources;
+mod text;
 
 use std::cell::RefCell;
 
@@ -131,5 +139,18 @@ pub fn evaluate_specs(
     let evaluator = eval::Evaluator::new(repo);
     let full = RevSet::Full(repo.len());
     let result = evaluator.getset(&full, optimized.as_ref(), eval::Order::Define)?;
+    Ok(result.into_vec())
+}
+
+/// Filters `revs` (keeping their order) by the revset `spec`, evaluated
+/// without symbol lookup during parsing nor aliases, as hg's
+/// `revset.match(None, spec)(repo, revs)` does for `log`'s options.
+pub fn filter_revs(repo: &Repo, spec: &str, revs: Vec<Revision>) -> RevsetResult<Vec<Revision>> {
+    let parsed = lang::parse(spec.as_bytes(), None)?;
+    let folded = lang::fold_concat(parsed)?;
+    let analyzed = lang::analyze(&folded)?;
+    let optimized = lang::optimize(analyzed.as_ref())?;
+    let evaluator = eval::Evaluator::new(repo);
+    let result = evaluator.getset(&RevSet::List(revs), optimized.as_ref(), eval::Order::Follow)?;
     Ok(result.into_vec())
 }

@@ -11,6 +11,7 @@ use qs_store::{NodePrefix, Revision, StoreError, NULL_REVISION};
 
 use super::args::{getargs, getargsdict, getinteger, getstring, named, parse_int};
 use super::eval::{Evaluator, Order};
+use super::files::StatusField;
 use super::set::RevSet;
 use super::{dag, similar, RevsetError, RevsetResult};
 use crate::repo::Repo;
@@ -119,17 +120,17 @@ pub fn call(
         b"user" | b"author" => {
             let what = String::from_utf8_lossy(name);
             let pattern = getstring(args, &format!("{what} requires a string"))?;
-            let needle = substring_needle(pattern)?;
-            subset.try_filter(|r| Ok(contains(&lower(&repo.changeset(r)?.user), &needle)))
+            let m = super::text::SubstringMatcher::new(pattern)?;
+            subset.par_try_filter(|r| Ok(m.matches(&repo.changeset(r)?.user)))
         }
         b"desc" => {
             let pattern = getstring(args, "desc requires a string")?;
-            let needle = substring_needle(pattern)?;
-            subset.try_filter(|r| Ok(contains(&lower(&repo.changeset(r)?.description), &needle)))
+            let m = super::text::SubstringMatcher::new(pattern)?;
+            subset.par_try_filter(|r| Ok(m.matches(&repo.changeset(r)?.description)))
         }
         b"keyword" => {
             let needle = lower(getstring(args, "keyword requires a string")?);
-            subset.try_filter(|r| {
+            subset.par_try_filter(|r| {
                 let cs = repo.changeset(r)?;
                 let found = cs
                     .files
@@ -138,6 +139,90 @@ pub fn call(
                     .any(|t| contains(&lower(t), &needle));
                 Ok(found)
             })
+        }
+        b"date" => {
+            let spec = getstring(args, "date requires a string")?;
+            let range = crate::datespec::match_date(spec, &repo.clock()).map_err(date_error)?;
+            subset.par_try_filter(|r| Ok(range.matches(repo.changeset(r)?.date.seconds)))
+        }
+        b"file" => super::files::file(ev, subset, args),
+        b"_matchfiles" => super::files::matchfiles(ev, subset, args),
+        b"filelog" => super::files::filelog(ev, subset, args),
+        b"modifies" => super::files::status_field(ev, subset, args, StatusField::Modified),
+        b"adds" => super::files::status_field(ev, subset, args, StatusField::Added),
+        b"removes" => super::files::status_field(ev, subset, args, StatusField::Removed),
+        b"contains" => super::files::contains(ev, subset, args),
+        b"follow" => super::files::follow(ev, subset, args, "follow", false),
+        b"_followfirst" => super::files::follow(ev, subset, args, "_followfirst", true),
+        b"grep" => super::text::grep(ev, subset, args),
+        b"extra" => super::text::extra(ev, subset, args),
+        b"converted" => super::text::converted(ev, subset, args),
+        b"_firstancestors" => {
+            let heads = ev.getset(&full, args, Order::Define)?;
+            let found = dag::walk_ancestors(repo, &heads.to_vec(), true, 0, None)?;
+            Ok(subset.and(&RevSet::from_revs(found)))
+        }
+        b"_firstdescendants" => {
+            let roots = ev.getset(&full, args, Order::Define)?;
+            if roots.is_empty() {
+                return Ok(RevSet::empty());
+            }
+            let found = dag::first_descendants(repo, &roots.to_vec())?;
+            Ok(subset.and(&RevSet::from_revs(found)))
+        }
+        b"commonancestors" => {
+            let starts = ev.getset(&full, args, Order::Any)?.to_vec();
+            if starts.is_empty() {
+                return Ok(RevSet::empty());
+            }
+            let mut result = subset.clone();
+            for r in starts {
+                let ancestors = dag::ancestors(repo, &[r], 0, None)?;
+                result = result.and(&RevSet::from_revs(ancestors));
+            }
+            Ok(result)
+        }
+        b"_commonancestorheads" => {
+            let starts = ev.getset(&full, args, Order::Any)?.to_vec();
+            let mut common: Option<HashSet<Revision>> = None;
+            for r in &starts {
+                let ancestors = dag::ancestors(repo, &[*r], 0, None)?;
+                common = Some(match common {
+                    None => ancestors,
+                    Some(c) => c.intersection(&ancestors).copied().collect(),
+                });
+            }
+            let common: Vec<Revision> = common.unwrap_or_default().into_iter().collect();
+            let heads = dag::heads_of(repo, &common)?;
+            Ok(subset.and(&RevSet::from_revs(heads)))
+        }
+        b"obsolete" | b"unstable" | b"orphan" | b"contentdivergent" | b"phasedivergent"
+        | b"extinct" | b"hidden" | b"bumped" | b"divergent" => {
+            let what = String::from_utf8_lossy(name);
+            no_args(&what)?;
+            // Without obsolescence markers (qs writes none) these are empty.
+            if repo.store_path().join("obsstore").exists() {
+                return Err(RevsetError::Unsupported(format!(
+                    "revset function '{what}' with obsolescence markers is not supported by qs yet"
+                )));
+            }
+            Ok(RevSet::empty())
+        }
+        b"successors" => {
+            if repo.store_path().join("obsstore").exists() {
+                return Err(RevsetError::Unsupported(
+                    "revset function 'successors' with obsolescence markers is not supported by qs yet"
+                        .to_string(),
+                ));
+            }
+            let input = ev.getset(&full, args, Order::Define)?;
+            Ok(subset.and(&input))
+        }
+        b"origin" | b"destination" => super::sources::origin_or_destination(ev, subset, args, name),
+        b"named" => super::sources::named(ev, subset, args),
+        b"wdir" => {
+            no_args("wdir")?;
+            Err(crate::revspec::working_directory_unsupported().into())
         }
         b"limit" | b"first" => limit(ev, subset, args, order),
         b"last" => last(ev, subset, args, order),
@@ -444,10 +529,21 @@ fn descendants(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetRes
     let Some(set) = named(&args, "set") else {
         return Err(ParseError::new("descendants takes at least 1 argument").into());
     };
-    if named(&args, "depth").is_some() || named(&args, "startdepth").is_some() {
-        return Err(RevsetError::Unsupported(
-            "descendants() with a depth is not supported by qs yet".to_string(),
-        ));
+    let start = depth_arg(
+        &args,
+        "startdepth",
+        "descendants expects an integer startdepth",
+    )?;
+    let depth = depth_arg(&args, "depth", "descendants expects an integer depth")?;
+    if start.is_some() || depth.is_some() {
+        let roots = ev.getset(&ev.full(), Some(set), Order::Define)?;
+        if roots.is_empty() {
+            return Ok(RevSet::empty());
+        }
+        let stop = depth.map(|d| d.saturating_add(1));
+        let found =
+            dag::descendants_by_depth(ev.repo, &roots.to_vec(), false, start.unwrap_or(0), stop)?;
+        return Ok(subset.and(&RevSet::from_revs(found)));
     }
     let roots = ev.getset(&ev.full(), Some(set), Order::Define)?;
     if roots.is_empty() {
@@ -521,7 +617,10 @@ fn branch(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetResult<R
     if let Ok(text) = getstring(args, "") {
         let (kind, pattern) = split_pattern(text);
         match kind {
-            PatternKind::Regex => return Err(regex_unsupported()),
+            PatternKind::Regex => {
+                let re = super::text::compile_regex(pattern, false)?;
+                return Ok(subset.filter(|r| re.is_match(branch_of(r))));
+            }
             PatternKind::Literal { explicit } => {
                 if repo.branchmap()?.contains_key(pattern) {
                     return Ok(subset.filter(|r| branch_of(r) == pattern));
@@ -549,7 +648,14 @@ fn tag(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetResult<RevS
         Some(arg) => {
             let text = getstring(Some(arg), "the argument to tag must be a string")?;
             match split_pattern(text) {
-                (PatternKind::Regex, _) => return Err(regex_unsupported()),
+                (PatternKind::Regex, pattern) => {
+                    let re = super::text::compile_regex(pattern, false)?;
+                    for (name, (node, _)) in &tags.by_name {
+                        if re.is_match(name) {
+                            found.extend(repo.changelog().rev_of_node(node)?);
+                        }
+                    }
+                }
                 (PatternKind::Literal { .. }, name) => match tags.get(name) {
                     Some(node) => found.extend(repo.changelog().rev_of_node(&node)?),
                     None => {
@@ -581,7 +687,14 @@ fn bookmark(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetResult
         Some(arg) => {
             let text = getstring(Some(arg), "the argument to bookmark must be a string")?;
             match split_pattern(text) {
-                (PatternKind::Regex, _) => return Err(regex_unsupported()),
+                (PatternKind::Regex, pattern) => {
+                    let re = super::text::compile_regex(pattern, false)?;
+                    for (name, node) in &marks.marks {
+                        if re.is_match(name) {
+                            found.extend(repo.changelog().rev_of_node(node)?);
+                        }
+                    }
+                }
                 (PatternKind::Literal { .. }, name) => match marks.get(name) {
                     Some(node) => found.extend(repo.changelog().rev_of_node(&node)?),
                     None => {
@@ -684,20 +797,6 @@ fn split_pattern(text: &[u8]) -> (PatternKind, &[u8]) {
     }
 }
 
-fn regex_unsupported() -> RevsetError {
-    RevsetError::Unsupported(
-        "regular expression patterns in revsets are not supported by qs yet".to_string(),
-    )
-}
-
-/// The lowercased literal for a case-insensitive substring match.
-fn substring_needle(pattern: &[u8]) -> RevsetResult<Vec<u8>> {
-    match split_pattern(pattern) {
-        (PatternKind::Regex, _) => Err(regex_unsupported()),
-        (PatternKind::Literal { .. }, literal) => Ok(lower(literal)),
-    }
-}
-
 /// hg's `encoding.lower`: Unicode lowercase of UTF-8 text, ASCII otherwise.
 pub fn lower(text: &[u8]) -> Vec<u8> {
     match std::str::from_utf8(text) {
@@ -708,4 +807,13 @@ pub fn lower(text: &[u8]) -> Vec<u8> {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A bad date spec: hg's parse errors stay parse errors, others abort.
+pub fn date_error(e: crate::datespec::DateError) -> RevsetError {
+    if e.is_parse_error() {
+        ParseError::new(e.to_string()).into()
+    } else {
+        RevsetError::Repo(crate::error::RepoError::Message(e.to_string()))
+    }
 }

@@ -166,6 +166,26 @@ impl RevSet {
         Ok(RevSet::List(out))
     }
 
+    /// Like [`RevSet::try_filter`], testing members in parallel (for
+    /// conditions that read each changeset); the order is kept.
+    pub fn par_try_filter<E: Send>(
+        &self,
+        keep: impl Fn(Revision) -> Result<bool, E> + Sync,
+    ) -> Result<RevSet, E> {
+        use rayon::prelude::*;
+        let revs = self.to_vec();
+        let kept: Vec<bool> = revs
+            .par_iter()
+            .map(|r| keep(*r))
+            .collect::<Result<_, _>>()?;
+        Ok(RevSet::List(
+            revs.into_iter()
+                .zip(kept)
+                .filter_map(|(r, k)| k.then_some(r))
+                .collect(),
+        ))
+    }
+
     pub fn reversed(&self) -> RevSet {
         let mut list = self.to_vec();
         list.reverse();

@@ -11,6 +11,10 @@ use super::eval::{Evaluator, Order};
 use super::set::RevSet;
 use super::{RevsetError, RevsetResult};
 use crate::changeset::Changeset;
+use crate::error::RepoResult;
+use crate::repo::Repo;
+use qs_store::Revision;
+use std::collections::{BinaryHeap, HashSet};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Key {
@@ -20,6 +24,7 @@ enum Key {
     User,
     Date,
     Node,
+    Topo,
 }
 
 pub fn sort(
@@ -56,7 +61,8 @@ pub fn sort(
             b"user" | b"author" => Key::User,
             b"date" => Key::Date,
             b"node" => Key::Node,
-            b"topo" | b"random" => {
+            b"topo" => Key::Topo,
+            b"random" => {
                 return Err(RevsetError::Unsupported(format!(
                     "sort key '{}' is not supported by qs yet",
                     String::from_utf8_lossy(name)
@@ -72,7 +78,14 @@ pub fn sort(
         };
         keys.push((key, reverse));
     }
-    if named(&args, "topo.firstbranch").is_some() {
+    let topo = keys.iter().any(|(k, _)| *k == Key::Topo);
+    if keys.len() > 1 && topo {
+        return Err(
+            ParseError::new("topo sort order cannot be combined with other sort keys").into(),
+        );
+    }
+    let first_branch = named(&args, "topo.firstbranch");
+    if first_branch.is_some() && !topo {
         return Err(ParseError::new(
             "topo.firstbranch can only be used when using the topo sort key",
         )
@@ -87,10 +100,26 @@ pub fn sort(
     if keys.is_empty() || order != Order::Define {
         return Ok(revs);
     }
-    let mut changesets: Vec<Changeset> = Vec::with_capacity(revs.len());
-    for rev in revs.to_vec() {
-        changesets.push(ev.repo.changeset(rev)?);
+    if let [(Key::Topo, reverse)] = keys.as_slice() {
+        let first: Vec<Revision> = match first_branch {
+            Some(t) => ev.getset(subset, Some(t), Order::Define)?.to_vec(),
+            None => Vec::new(),
+        };
+        let mut sorted = toposort(ev.repo, revs.to_vec(), &first)?;
+        if *reverse {
+            sorted.reverse();
+        }
+        return Ok(RevSet::List(sorted));
     }
+    // Changesets are independent: read and parse them in parallel.
+    let repo = ev.repo;
+    let mut changesets: Vec<Changeset> = {
+        use rayon::prelude::*;
+        revs.to_vec()
+            .into_par_iter()
+            .map(|rev| repo.changeset(rev))
+            .collect::<Result<_, _>>()?
+    };
     for (key, reverse) in keys.iter().rev() {
         changesets.sort_by(|a, b| {
             let ordering = compare(*key, a, b);
@@ -114,5 +143,90 @@ fn compare(key: Key, a: &Changeset, b: &Changeset) -> Ordering {
         Key::User => a.user.cmp(&b.user),
         Key::Date => a.date.seconds.cmp(&b.date.seconds),
         Key::Node => a.node.as_bytes().cmp(b.node.as_bytes()),
+        Key::Topo => Ordering::Equal,
     }
+}
+
+/// hg's `toposort`: revisions from heads to roots, one branch at a time
+/// (the branch holding `first_branch` first). Group 0's parent set is the
+/// "unblocked" set, as in hg.
+fn toposort(
+    repo: &Repo,
+    mut revs: Vec<Revision>,
+    first_branch: &[Revision],
+) -> RepoResult<Vec<Revision>> {
+    revs.sort_by(|a, b| b.cmp(a));
+    let mut out = Vec::with_capacity(revs.len());
+    let mut groups: Vec<(Vec<Revision>, HashSet<Revision>)> =
+        vec![(Vec::new(), first_branch.iter().copied().collect())];
+    let mut pending: BinaryHeap<Revision> = BinaryHeap::new();
+    let mut pending_set: HashSet<Revision> = HashSet::new();
+    for current in revs {
+        if pending_set.insert(current) {
+            pending.push(current);
+        }
+        let mut rev = None;
+        while rev != Some(current) {
+            let Some(r) = pending.pop() else {
+                break;
+            };
+            rev = Some(r);
+            pending_set.remove(&r);
+            let mut matching: Vec<usize> = groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.1.contains(&r))
+                .map(|(i, _)| i)
+                .collect();
+            let mut target = if matching.is_empty() {
+                groups.push((Vec::new(), HashSet::from([r])));
+                groups.len() - 1
+            } else {
+                let target = matching.remove(0);
+                for &i in &matching {
+                    let (revs_i, parents_i) = groups[i].clone();
+                    groups[target].0.extend(revs_i);
+                    groups[target].1.extend(parents_i);
+                }
+                for &i in matching.iter().rev() {
+                    groups.remove(i);
+                }
+                target
+            };
+            if r == current {
+                groups[target].0.push(r);
+            }
+            groups[target].1.remove(&r);
+            let parents: Vec<Revision> =
+                repo.parents(r)?.into_iter().filter(|p| p.0 > -1).collect();
+            groups[target].1.extend(parents.iter().copied());
+            for p in parents {
+                if pending_set.insert(p) {
+                    pending.push(p);
+                }
+            }
+            let emit = if groups[0].1.is_empty() {
+                if groups.len() > 1 {
+                    target = 1;
+                }
+                true
+            } else {
+                target == 0 || groups[target].1.iter().any(|p| groups[0].1.contains(p))
+            };
+            if emit {
+                if target != 0 {
+                    let parents = groups[target].1.clone();
+                    groups[0].1.extend(parents);
+                }
+                out.append(&mut groups[target].0);
+                if target != 0 {
+                    groups.remove(target);
+                }
+            }
+        }
+    }
+    for (revs, _) in groups {
+        out.extend(revs);
+    }
+    Ok(out)
 }
