@@ -8,6 +8,7 @@ pub mod changeset;
 pub mod commit;
 pub mod dates;
 pub mod datespec;
+pub mod diff;
 pub mod dirstate_parents;
 pub mod discovery;
 pub mod error;
