@@ -24,6 +24,17 @@ const DEFAULT_STYLES: &[(&str, &str)] = &[
     ("status.modified", "blue bold"),
     ("status.removed", "red bold"),
     ("status.unknown", "magenta bold underline"),
+    ("diff.changed", "white"),
+    ("diff.deleted", "red"),
+    ("diff.diffline", "bold"),
+    ("diff.extended", "cyan bold"),
+    ("diff.file_a", "red bold"),
+    ("diff.file_b", "green bold"),
+    ("diff.hunk", "magenta"),
+    ("diff.inserted", "green"),
+    ("diff.trailingwhitespace", "bold red_background"),
+    ("diffstat.deleted", "red"),
+    ("diffstat.inserted", "green"),
 ];
 
 /// ANSI codes of the effect names hg understands.

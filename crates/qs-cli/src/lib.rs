@@ -7,6 +7,7 @@ pub mod clock;
 pub mod color;
 pub mod commands;
 pub mod context;
+pub mod diffui;
 pub mod dispatch;
 pub mod display;
 pub mod displayer;

@@ -105,6 +105,12 @@ impl ParsedOpts {
         self.flags.get(long).copied().unwrap_or(false)
     }
 
+    /// Whether the flag was given, and its final value (`--no-NAME` gives
+    /// `Some(false)`); `None` when absent.
+    pub fn flag_given(&self, long: &str) -> Option<bool> {
+        self.flags.get(long).copied()
+    }
+
     /// The last value of a Value option.
     pub fn value(&self, long: &str) -> Option<&str> {
         self.values

@@ -48,6 +48,11 @@ impl<'a> Ui<'a> {
         self.styles = Some(styles);
     }
 
+    /// Whether labels are rendered (colour is on).
+    pub fn colored(&self) -> bool {
+        self.styles.is_some()
+    }
+
     /// Regular output carrying a label (coloured when colour is on).
     pub fn write_labeled(&mut self, bytes: &[u8], label: &str) -> std::io::Result<()> {
         let start = self

@@ -89,7 +89,7 @@ pub fn parse_limit(value: Option<&str>) -> CliResult<Option<usize>> {
 }
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-    unsupported_options(inv, &["line-range", "patch", "git", "stat"])?;
+    unsupported_options(inv, &["line-range"])?;
     let limit = parse_limit(inv.opts.value("limit"))?;
     let repo = super::require(&inv.repo)?;
     let options = log_options(inv);
@@ -102,7 +102,45 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         revs.dedup();
     }
     revs.truncate(limit.unwrap_or(usize::MAX));
+    if inv.opts.flag("patch") || inv.opts.flag("stat") {
+        return show_with_patches(inv, &revs, graph);
+    }
     crate::displayer::show_revs(inv, &revs, graph)?;
+    Ok(0)
+}
+
+/// `-p` / `--stat`: each changeset in hg's default style, then its stat
+/// and patch (diffs restricted to the file arguments, as hg does).
+fn show_with_patches(inv: &mut Invocation<'_, '_>, revs: &[qs_store::Revision], graph: bool) -> CliResult<i32> {
+    let templated = inv.opts.value("template").is_some()
+        || inv.opts.value("style").is_some()
+        || inv.config.get(b"command-templates", b"log").is_some()
+        || inv.config.get(b"ui", b"logtemplate").is_some()
+        || inv.config.get(b"ui", b"style").is_some();
+    if graph || templated {
+        return Err(crate::error::CliError::abort_hint(
+            "-p/--stat with -G or templates is not supported by qs yet",
+            "use Mercurial's 'hg' for this command line",
+        ));
+    }
+    let repo = super::require(&inv.repo)?;
+    let mut paths = None;
+    if !inv.opts.positionals.is_empty() {
+        let mut list = Vec::new();
+        for arg in &inv.opts.positionals {
+            crate::paths::reject_patterns(arg)?;
+            list.push(crate::paths::repo_path(repo.root(), &inv.cwd, arg)?);
+        }
+        paths = Some(list);
+    }
+    let Some(patch) = crate::diffui::LogPatch::from_invocation(inv, paths)? else {
+        return Ok(0);
+    };
+    let copies = inv.opts.flag("copies");
+    for &rev in revs {
+        crate::display::show_changeset(&mut inv.ui, repo, rev, copies)?;
+        patch.show(&mut inv.ui, repo, rev)?;
+    }
     Ok(0)
 }
 

@@ -20,6 +20,7 @@ pub mod cat;
 pub mod commit;
 pub mod config;
 pub mod debugdate;
+pub mod diff;
 pub mod files;
 pub mod forget;
 pub mod heads;
@@ -125,6 +126,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &commit::COMMAND,
     &config::COMMAND,
     &debugdate::COMMAND,
+    &diff::COMMAND,
     &files::COMMAND,
     &forget::COMMAND,
     &heads::COMMAND,

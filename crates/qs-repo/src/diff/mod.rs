@@ -261,10 +261,19 @@ fn file_pairs(
     out
 }
 
-/// Computes the diff text of a request. Pattern warnings hg would print
-/// are appended to `warnings`.
-pub fn diff(repo: &Repo, req: &DiffRequest<'_>, warnings: &mut Warnings) -> RepoResult<Vec<u8>> {
+/// A diff's text and the explicitly named paths hg reports as bad (with
+/// the message hg prints after `path: `).
+#[derive(Clone, Debug, Default)]
+pub struct DiffOutput {
+    pub text: Vec<u8>,
+    pub bad: Vec<(Vec<u8>, String)>,
+}
+
+/// Computes the diff of a request. Pattern warnings hg would print are
+/// appended to `warnings`.
+pub fn diff(repo: &Repo, req: &DiffRequest<'_>, warnings: &mut Warnings) -> RepoResult<DiffOutput> {
     let mut status = changed_files(repo, req, warnings)?;
+    let bad = std::mem::take(&mut status.bad);
     let relroot_prefix = if req.relroot.is_empty() {
         Vec::new()
     } else {
@@ -279,7 +288,10 @@ pub fn diff(repo: &Repo, req: &DiffRequest<'_>, warnings: &mut Warnings) -> Repo
         list.retain(|p| keep(p));
     }
     if status.modified.is_empty() && status.added.is_empty() && status.removed.is_empty() {
-        return Ok(Vec::new());
+        return Ok(DiffOutput {
+            text: Vec::new(),
+            bad,
+        });
     }
     let left = Loaded::load(repo, req.left, req)?;
     let right = Loaded::load(repo, req.right, req)?;
@@ -319,7 +331,7 @@ pub fn diff(repo: &Repo, req: &DiffRequest<'_>, warnings: &mut Warnings) -> Repo
     for pair in file_pairs(&modified, &added, &removed, &found_copies, opts.git) {
         file_diff(repo, &left, &right, &pair, opts, &show, &mut out)?;
     }
-    Ok(out)
+    Ok(DiffOutput { text: out, bad })
 }
 
 /// hg's `trydiff` + `diffcontent` for one file pair, appended to `out`.

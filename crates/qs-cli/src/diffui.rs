@@ -1,0 +1,394 @@
+//! Showing diffs: hg's diff options from flags and `[diff]` config, the
+//! colour labels hg puts on diff and diffstat text (`diff.diffline`,
+//! `diff.file_a`, `diff.hunk`, `diff.inserted`, `diffstat.deleted`, ...),
+//! and the patch or stat `log -p` / `log --stat` print after each
+//! changeset.
+
+use qs_repo::dates::HgDate;
+use qs_repo::diff::{DiffOptions, DiffRequest, Side};
+use qs_repo::Repo;
+use qs_store::Revision;
+
+use crate::commands::Invocation;
+use crate::error::{CliError, CliResult};
+use crate::ui::Ui;
+
+/// hg's `config error: ...` (exit 255).
+fn config_error(message: &str) -> CliError {
+    CliError::Message {
+        text: format!("config error: {message}\n"),
+        code: 255,
+    }
+}
+
+/// A diff option: the flag when given (`--no-X` included), else the
+/// `[diff]` config value; `plain_off` options are off under HGPLAIN.
+fn bool_option(
+    inv: &Invocation<'_, '_>,
+    flag: &str,
+    config_name: &str,
+    plain_off: bool,
+) -> CliResult<bool> {
+    if let Some(v) = inv.opts.flag_given(flag) {
+        return Ok(v);
+    }
+    if plain_off && inv.ui.plain {
+        return Ok(false);
+    }
+    inv.config
+        .get_bool("diff", config_name, false)
+        .map_err(|e| config_error(&e.to_string()))
+}
+
+/// hg's `diffallopts` for the current command's flags and config.
+pub fn options(inv: &Invocation<'_, '_>) -> CliResult<DiffOptions> {
+    let mut o = DiffOptions::default();
+    o.nodates = bool_option(inv, "nodates", "nodates", false)?;
+    o.text.show_function = bool_option(inv, "show-function", "showfunc", false)?;
+    let context = match inv.opts.value("unified").filter(|v| !v.is_empty()) {
+        Some(v) => Some(v.to_string()),
+        None => inv.config.get_str("diff", "unified"),
+    };
+    if let Some(value) = context {
+        o.text.context = qs_repo::diff::parse_context(&value)?;
+    }
+    o.git = bool_option(inv, "git", "git", false)?;
+    o.text.ignore_ws = bool_option(inv, "ignore-all-space", "ignorews", false)?;
+    o.text.ignore_ws_amount = bool_option(inv, "ignore-space-change", "ignorewsamount", false)?;
+    o.text.ignore_blank_lines = bool_option(inv, "ignore-blank-lines", "ignoreblanklines", false)?;
+    o.text.ignore_ws_eol = bool_option(inv, "ignore-space-at-eol", "ignorewseol", false)?;
+    o.all_text = inv.opts.flag("text");
+    o.nobinary = match inv.opts.flag_given("binary") {
+        Some(binary) => !binary,
+        None => !inv.ui.plain && config_flag(inv, "nobinary")?,
+    };
+    o.noprefix = match inv.opts.flag_given("noprefix") {
+        Some(v) => v,
+        None => !inv.ui.plain && config_flag(inv, "noprefix")?,
+    };
+    o.full_hashes = inv.ui.debug_flag();
+    Ok(o)
+}
+
+fn config_flag(inv: &Invocation<'_, '_>, name: &str) -> CliResult<bool> {
+    inv.config
+        .get_bool("diff", name, false)
+        .map_err(|e| config_error(&e.to_string()))
+}
+
+/// The date the working directory shows in diff headers: hg's
+/// `devel.default-date` when set (as `SECONDS OFFSET`), else now (UTC).
+pub fn working_date(inv: &Invocation<'_, '_>) -> HgDate {
+    if let Some(value) = inv.config.get_str("devel", "default-date") {
+        let mut parts = value.split_whitespace();
+        if let (Some(Ok(seconds)), Some(Ok(offset))) = (
+            parts.next().map(str::parse::<i64>),
+            parts.next().map(str::parse::<i32>),
+        ) {
+            return HgDate { seconds, offset };
+        }
+    }
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    HgDate { seconds, offset: 0 }
+}
+
+/// Whether output is UTF-8 (for the display width of names in stats).
+pub fn utf8_output(inv: &Invocation<'_, '_>) -> bool {
+    let mentions_utf8 = |v: &str| {
+        let v = v.to_ascii_lowercase();
+        v.contains("utf-8") || v.contains("utf8")
+    };
+    if let Some(enc) = inv.env.get("HGENCODING") {
+        return mentions_utf8(enc);
+    }
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| inv.env.get(*k).filter(|v| !v.is_empty()))
+        .is_some_and(|v| mentions_utf8(v))
+}
+
+/// The width of `--stat` tables: 80 under HGPLAIN, else `COLUMNS` or 80.
+pub fn stat_width(inv: &Invocation<'_, '_>) -> usize {
+    if inv.ui.plain {
+        return 80;
+    }
+    inv.env
+        .get("COLUMNS")
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .unwrap_or(80)
+}
+
+/// hg's `tabsplitter`: runs of tabs and runs of other bytes.
+fn tab_tokens(text: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=text.len() {
+        if i == text.len() || (text[i] == b'\t') != (text[start] == b'\t') {
+            if start < i {
+                out.push(&text[start..i]);
+            }
+            start = i;
+        }
+    }
+    out
+}
+
+/// Labels of one `-`/`+` line (hg's `diffsinglehunk`).
+fn hunk_line<'t>(line: &'t [u8], out: &mut Vec<(&'t [u8], &'static str)>) {
+    let chomp_len = line.len()
+        - line
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\r' || c == b'\n')
+            .count();
+    let chomp = &line[..chomp_len];
+    let strip = chomp.trim_ascii_end();
+    let label = if line.starts_with(b"-") {
+        "diff.deleted"
+    } else {
+        "diff.inserted"
+    };
+    for token in tab_tokens(strip) {
+        out.push((token, if token[0] == b'\t' { "diff.tab" } else { label }));
+    }
+    if chomp.len() != strip.len() {
+        out.push((&chomp[strip.len()..], "diff.trailingwhitespace"));
+    }
+    if chomp.len() != line.len() {
+        out.push((&line[chomp.len()..], ""));
+    }
+}
+
+const HEAD_PREFIXES: &[(&[u8], &str)] = &[
+    (b"diff", "diff.diffline"),
+    (b"copy", "diff.extended"),
+    (b"rename", "diff.extended"),
+    (b"old", "diff.extended"),
+    (b"new", "diff.extended"),
+    (b"deleted", "diff.extended"),
+    (b"index", "diff.extended"),
+    (b"similarity", "diff.extended"),
+    (b"---", "diff.file_a"),
+    (b"+++", "diff.file_b"),
+];
+
+/// hg's `difflabel`: a diff text cut into labelled pieces.
+pub fn diff_labels(text: &[u8]) -> Vec<(&[u8], &'static str)> {
+    let mut out = Vec::new();
+    let lines: Vec<&[u8]> = text.split(|&c| c == b'\n').collect();
+    let count = lines.len();
+    let mut head = false;
+    for (i, &line) in lines.iter().enumerate() {
+        let last = i + 1 == count;
+        if head {
+            if line.starts_with(b"@") {
+                head = false;
+            }
+        } else if !line.is_empty() && !matches!(line[0], b' ' | b'+' | b'-' | b'@' | b'\\') {
+            head = true;
+        }
+        if !head && (line.starts_with(b"+") || line.starts_with(b"-")) {
+            let with_newline = if last {
+                line
+            } else {
+                &text[offset_of(text, line)..offset_of(text, line) + line.len() + 1]
+            };
+            hunk_line(with_newline, &mut out);
+            continue;
+        }
+        let strip = line.trim_ascii_end();
+        let found = if head {
+            HEAD_PREFIXES.iter().find(|(p, _)| strip.starts_with(p))
+        } else if strip.starts_with(b"@") {
+            Some(&(&b"@"[..], "diff.hunk"))
+        } else {
+            None
+        };
+        match found {
+            Some((_, label)) => {
+                out.push((strip, *label));
+                if strip.len() != line.len() {
+                    out.push((&line[strip.len()..], "diff.trailingwhitespace"));
+                }
+            }
+            None => out.push((line, "")),
+        }
+        if !last {
+            out.push((b"\n", ""));
+        }
+    }
+    out
+}
+
+/// Byte offset of a sub-slice within `text`.
+fn offset_of(text: &[u8], part: &[u8]) -> usize {
+    part.as_ptr() as usize - text.as_ptr() as usize
+}
+
+/// hg's `diffstatui`: a stat table cut into labelled pieces.
+pub fn stat_labels(table: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
+    let mut out = Vec::new();
+    for line in table.split(|&c| c == b'\n') {
+        if line.is_empty() && offset_of(table, line) == table.len() {
+            break;
+        }
+        match line.last() {
+            Some(b'+' | b'-') => {
+                let split = line.iter().rposition(|&c| c == b' ').unwrap_or(0);
+                let (name, graph) = (&line[..split], &line[(split + 1).min(line.len())..]);
+                let mut n = name.to_vec();
+                n.push(b' ');
+                out.push((n, ""));
+                let run = |c: u8| -> Vec<u8> {
+                    let start = graph.iter().position(|&x| x == c);
+                    start.map_or_else(Vec::new, |s| {
+                        graph[s..].iter().take_while(|&&x| x == c).copied().collect()
+                    })
+                };
+                let plus = run(b'+');
+                if !plus.is_empty() {
+                    out.push((plus, "diffstat.inserted"));
+                }
+                let minus = run(b'-');
+                if !minus.is_empty() {
+                    out.push((minus, "diffstat.deleted"));
+                }
+            }
+            _ => out.push((line.to_vec(), "")),
+        }
+        out.push((b"\n".to_vec(), ""));
+    }
+    out
+}
+
+/// Writes a diff text (or its stat table) with hg's labels.
+pub fn write(ui: &mut Ui<'_>, text: &[u8], stat: Option<(usize, bool)>) -> CliResult<()> {
+    if let Some((width, utf8)) = stat {
+        let table = qs_repo::diff::stat::diffstat(text, width, utf8);
+        if !ui.colored() {
+            ui.write(&table)?;
+            return Ok(());
+        }
+        for (piece, label) in stat_labels(&table) {
+            ui.write_labeled(&piece, label)?;
+        }
+        return Ok(());
+    }
+    if !ui.colored() {
+        ui.write(text)?;
+        return Ok(());
+    }
+    for (piece, label) in diff_labels(text) {
+        ui.write_labeled(piece, label)?;
+    }
+    Ok(())
+}
+
+/// What `log -p` / `log --stat` add after each changeset.
+pub struct LogPatch {
+    options: DiffOptions,
+    patch: bool,
+    stat: Option<(usize, bool)>,
+    /// Repository paths the diff is restricted to (`log FILE`).
+    paths: Option<crate::paths::PathMatcher>,
+}
+
+impl LogPatch {
+    /// `None` unless `-p` or `--stat` was given.
+    pub fn from_invocation(
+        inv: &Invocation<'_, '_>,
+        paths: Option<Vec<Vec<u8>>>,
+    ) -> CliResult<Option<LogPatch>> {
+        let patch = inv.opts.flag("patch");
+        let stat = inv.opts.flag("stat");
+        if !patch && !stat {
+            return Ok(None);
+        }
+        Ok(Some(LogPatch {
+            options: options(inv)?,
+            patch,
+            stat: stat.then(|| (stat_width(inv), utf8_output(inv))),
+            paths: paths.map(crate::paths::PathMatcher::new),
+        }))
+    }
+
+    fn text(&self, repo: &Repo, rev: Revision, options: DiffOptions) -> CliResult<Vec<u8>> {
+        let [p1, _] = repo.parents(rev)?;
+        let filter = |p: &[u8]| self.paths.as_ref().is_none_or(|m| m.matches(p));
+        let req = DiffRequest {
+            left: Side::Rev(p1),
+            right: Side::Rev(rev),
+            files: Default::default(),
+            only: Some(&filter),
+            options,
+            working_date: HgDate::default(),
+            relroot: Vec::new(),
+            pathfn: None,
+        };
+        Ok(qs_repo::diff::diff(repo, &req, &mut Vec::new())?.text)
+    }
+
+    /// Writes the stat and/or patch of `rev` (hg's `_showpatch`).
+    pub fn show(&self, ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<()> {
+        if let Some(stat) = self.stat {
+            let mut o = self.options.clone();
+            o.text.context = 0;
+            o.noprefix = false;
+            let text = self.text(repo, rev, o)?;
+            write(ui, &text, Some(stat))?;
+        }
+        if self.stat.is_some() && self.patch {
+            ui.write(b"\n")?;
+        }
+        if self.patch {
+            let text = self.text(repo, rev, self.options.clone())?;
+            write(ui, &text, None)?;
+        }
+        ui.write(b"\n")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_follow_hg() {
+        let text = b"diff -r 1 f\n--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-a\t \n+b\n";
+        let labels: Vec<(String, &str)> = diff_labels(text)
+            .into_iter()
+            .map(|(p, l)| (String::from_utf8_lossy(p).into_owned(), l))
+            .collect();
+        let expect: Vec<(&str, &str)> = vec![
+            ("diff -r 1 f", "diff.diffline"),
+            ("\n", ""),
+            ("--- a/f", "diff.file_a"),
+            ("\n", ""),
+            ("+++ b/f", "diff.file_b"),
+            ("\n", ""),
+            ("@@ -1,1 +1,1 @@", "diff.hunk"),
+            ("\n", ""),
+            ("-a", "diff.deleted"),
+            ("\t ", "diff.trailingwhitespace"),
+            ("\n", ""),
+            ("+b", "diff.inserted"),
+            ("\n", ""),
+            ("", ""),
+        ];
+        let expect: Vec<(String, &str)> =
+            expect.into_iter().map(|(p, l)| (p.to_string(), l)).collect();
+        assert_eq!(labels, expect);
+    }
+
+    #[test]
+    fn stat_graph_labels() {
+        let pieces = stat_labels(b" f |  3 ++-\n 1 files changed\n");
+        assert_eq!(pieces[0], (b" f |  3 ".to_vec(), ""));
+        assert_eq!(pieces[1], (b"++".to_vec(), "diffstat.inserted"));
+        assert_eq!(pieces[2], (b"-".to_vec(), "diffstat.deleted"));
+    }
+}
