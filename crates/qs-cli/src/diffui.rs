@@ -42,8 +42,10 @@ fn bool_option(
 
 /// hg's `diffallopts` for the current command's flags and config.
 pub fn options(inv: &Invocation<'_, '_>) -> CliResult<DiffOptions> {
-    let mut o = DiffOptions::default();
-    o.nodates = bool_option(inv, "nodates", "nodates", false)?;
+    let mut o = DiffOptions {
+        nodates: bool_option(inv, "nodates", "nodates", false)?,
+        ..DiffOptions::default()
+    };
     o.text.show_function = bool_option(inv, "show-function", "showfunc", false)?;
     let context = match inv.opts.value("unified").filter(|v| !v.is_empty()) {
         Some(v) => Some(v.to_string()),
@@ -245,7 +247,11 @@ pub fn stat_labels(table: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
                 let run = |c: u8| -> Vec<u8> {
                     let start = graph.iter().position(|&x| x == c);
                     start.map_or_else(Vec::new, |s| {
-                        graph[s..].iter().take_while(|&&x| x == c).copied().collect()
+                        graph[s..]
+                            .iter()
+                            .take_while(|&&x| x == c)
+                            .copied()
+                            .collect()
                     })
                 };
                 let plus = run(b'+');
@@ -379,8 +385,10 @@ mod tests {
             ("\n", ""),
             ("", ""),
         ];
-        let expect: Vec<(String, &str)> =
-            expect.into_iter().map(|(p, l)| (p.to_string(), l)).collect();
+        let expect: Vec<(String, &str)> = expect
+            .into_iter()
+            .map(|(p, l)| (p.to_string(), l))
+            .collect();
         assert_eq!(labels, expect);
     }
 

@@ -101,7 +101,17 @@ fn diff_between_revisions_matches_hg() {
         &["diff", "-c", "3", "-U", "10"],
         &["diff", "-c", "3", "-w", "-p"],
         &["diff", "-c", "3", "-b", "-B", "-Z"],
-        &["diff", "-r", "0", "-r", "tip", "-I", "**.txt", "-X", "large.txt"],
+        &[
+            "diff",
+            "-r",
+            "0",
+            "-r",
+            "tip",
+            "-I",
+            "**.txt",
+            "-X",
+            "large.txt",
+        ],
         &["diff", "-r", "0", "-r", "tip", "--root", "data", "--git"],
     ] {
         for name in ["files", "branchy", "revlog-split"] {

@@ -33,7 +33,11 @@ pub const COMMAND: CommandDef = CommandDef {
             "git",
             "use git extended diff format (DEFAULT: diff.git)",
         ),
-        OptSpec::flag(None, "binary", "generate binary diffs in git mode (default)"),
+        OptSpec::flag(
+            None,
+            "binary",
+            "generate binary diffs in git mode (default)",
+        ),
         OptSpec::flag(None, "nodates", "omit dates from diff headers"),
         OptSpec::flag(None, "noprefix", "omit a/ and b/ prefixes from filenames"),
         OptSpec::flag(
@@ -62,9 +66,19 @@ pub const COMMAND: CommandDef = CommandDef {
             "ignore-space-at-eol",
             "ignore changes in whitespace at EOL",
         ),
-        OptSpec::value(Some('U'), "unified", "NUM", "number of lines of context to show"),
+        OptSpec::value(
+            Some('U'),
+            "unified",
+            "NUM",
+            "number of lines of context to show",
+        ),
         OptSpec::flag(None, "stat", "output diffstat-style summary of changes"),
-        OptSpec::value(None, "root", "DIR", "produce diffs relative to subdirectory"),
+        OptSpec::value(
+            None,
+            "root",
+            "DIR",
+            "produce diffs relative to subdirectory",
+        ),
         OptSpec::list(
             Some('I'),
             "include",
@@ -87,9 +101,12 @@ pub const COMMAND: CommandDef = CommandDef {
 
 /// `cannot specify both --X and --Y` when both are given.
 fn at_most_one(inv: &Invocation<'_, '_>, a: &str, b: &str) -> CliResult<()> {
-    let given = |name: &str| inv.opts.flag(name) || inv.opts.value(name).is_some_and(|v| !v.is_empty());
+    let given =
+        |name: &str| inv.opts.flag(name) || inv.opts.value(name).is_some_and(|v| !v.is_empty());
     if given(a) && given(b) {
-        return Err(CliError::abort(format!("cannot specify both --{a} and --{b}")));
+        return Err(CliError::abort(format!(
+            "cannot specify both --{a} and --{b}"
+        )));
     }
     Ok(())
 }
@@ -208,7 +225,12 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             String::from_utf8_lossy(&shown.show(path))
         ))?;
     }
-    let stat = stat.then(|| (crate::diffui::stat_width(inv), crate::diffui::utf8_output(inv)));
+    let stat = stat.then(|| {
+        (
+            crate::diffui::stat_width(inv),
+            crate::diffui::utf8_output(inv),
+        )
+    });
     crate::diffui::write(&mut inv.ui, &output.text, stat)?;
     Ok(0)
 }

@@ -285,7 +285,10 @@ mod tests {
     // Expected values were produced by hg 7.2's `mercurial.bdiff.blocks`.
     #[test]
     fn blocks_match_hg() {
-        assert_eq!(tuples(b"a\nb\nc\n", b"a\nb\nc\n"), [(0, 3, 0, 3), (3, 3, 3, 3)]);
+        assert_eq!(
+            tuples(b"a\nb\nc\n", b"a\nb\nc\n"),
+            [(0, 3, 0, 3), (3, 3, 3, 3)]
+        );
         assert_eq!(
             tuples(b"a\nb\nc\n", b"a\nX\nc\n"),
             [(0, 1, 0, 1), (2, 3, 2, 3), (3, 3, 3, 3)]

@@ -74,7 +74,12 @@ fn is_ancestor(repo: &Repo, a: Revision, b: Revision) -> RepoResult<bool> {
 /// The file ancestors of `path@node` in hg's order (highest link
 /// revision first), following copies; the first one that `base` holds
 /// at the same node gives the source path.
-fn trace_file(repo: &Repo, path: &[u8], node: Node, base: &Manifest) -> RepoResult<Option<Vec<u8>>> {
+fn trace_file(
+    repo: &Repo,
+    path: &[u8],
+    node: Node,
+    base: &Manifest,
+) -> RepoResult<Option<Vec<u8>>> {
     let mut visit: BTreeMap<(Revision, Node), Vec<u8>> = BTreeMap::new();
     let mut current = (path.to_vec(), node);
     loop {

@@ -61,10 +61,10 @@ pub fn binary_patch(old: Option<&[u8]>, new: Option<&[u8]>) -> Vec<u8> {
     let mut out = b"GIT binary patch\n".to_vec();
     out.extend_from_slice(format!("literal {}\n", new.len()).as_bytes());
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
-    let compressed = match encoder.write_all(new).and_then(|()| encoder.finish()) {
-        Ok(bytes) => bytes,
-        Err(_) => Vec::new(),
-    };
+    let compressed: Vec<u8> = encoder
+        .write_all(new)
+        .and_then(|()| encoder.finish())
+        .unwrap_or_default();
     for chunk in compressed.chunks(52) {
         let n = chunk.len() as u8;
         out.push(if n <= 26 { b'A' + n - 1 } else { b'a' + n - 27 });

@@ -52,6 +52,12 @@ pub struct DiffOptions {
     pub full_hashes: bool,
 }
 
+/// A filter on repository paths.
+pub type PathFilter<'a> = &'a dyn Fn(&[u8]) -> bool;
+
+/// A function showing a repository path.
+pub type PathShow<'a> = &'a dyn Fn(&[u8]) -> Vec<u8>;
+
 /// What to compare and how to show it.
 pub struct DiffRequest<'a> {
     pub left: Side,
@@ -59,7 +65,7 @@ pub struct DiffRequest<'a> {
     /// File patterns, `-I`/`-X` and the current directory.
     pub files: StatusRequest,
     /// An extra filter on repository paths (for `log -p FILE`).
-    pub only: Option<&'a dyn Fn(&[u8]) -> bool>,
+    pub only: Option<PathFilter<'a>>,
     pub options: DiffOptions,
     /// The date the working directory shows in headers.
     pub working_date: HgDate,
@@ -68,11 +74,15 @@ pub struct DiffRequest<'a> {
     pub relroot: Vec<u8>,
     /// How paths are shown (after `relroot` is stripped); identity when
     /// `None`.
-    pub pathfn: Option<&'a dyn Fn(&[u8]) -> Vec<u8>>,
+    pub pathfn: Option<PathShow<'a>>,
 }
 
 /// The files that differ between the sides: modified, added, removed.
-fn changed_files(repo: &Repo, req: &DiffRequest<'_>, warnings: &mut Warnings) -> RepoResult<Status> {
+fn changed_files(
+    repo: &Repo,
+    req: &DiffRequest<'_>,
+    warnings: &mut Warnings,
+) -> RepoResult<Status> {
     let status = match (req.left, req.right) {
         (Side::Working, Side::Working) => Status::default(),
         (Side::Rev(a), Side::Rev(b)) => {
@@ -179,7 +189,11 @@ fn read_working(repo: &Repo, path: &[u8]) -> RepoResult<(Vec<u8>, Vec<u8>)> {
     use std::os::unix::fs::PermissionsExt;
     let full = repo.root().join(std::ffi::OsStr::from_bytes(path));
     let io_error = |e: std::io::Error| {
-        RepoError::Message(format!("{}: {}", String::from_utf8_lossy(path), io_message(&e)))
+        RepoError::Message(format!(
+            "{}: {}",
+            String::from_utf8_lossy(path),
+            io_message(&e)
+        ))
     };
     let meta = std::fs::symlink_metadata(&full).map_err(io_error)?;
     if meta.file_type().is_symlink() {

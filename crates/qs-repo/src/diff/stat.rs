@@ -56,7 +56,11 @@ fn plain_name(line: &[u8]) -> Option<Vec<u8>> {
             .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             .count();
         let after = run_start + run;
-        if run > 0 && line.get(after).is_some_and(|c| b" \t\n\r\x0b\x0c".contains(c)) {
+        if run > 0
+            && line
+                .get(after)
+                .is_some_and(|c| b" \t\n\r\x0b\x0c".contains(c))
+        {
             return Some(line[after + 1..].to_vec());
         }
     }
@@ -216,7 +220,10 @@ mod tests {
 
     #[test]
     fn names_from_diff_lines() {
-        assert_eq!(plain_name(b"diff -r 0123 -r abcd a b"), Some(b"a b".to_vec()));
+        assert_eq!(
+            plain_name(b"diff -r 0123 -r abcd a b"),
+            Some(b"a b".to_vec())
+        );
         assert_eq!(plain_name(b"diff -r 0123 f"), Some(b"f".to_vec()));
         assert_eq!(git_name(b"diff --git a/x b/y"), Some(b"y".to_vec()));
     }

@@ -78,7 +78,10 @@ fn ws_clean(opts: &TextOptions, text: &[u8], blank: bool) -> Vec<u8> {
         text = match start {
             None => Vec::new(),
             Some(start) => {
-                let end = squeezed.iter().rposition(|&c| c != b'\n').map_or(0, |e| e + 1);
+                let end = squeezed
+                    .iter()
+                    .rposition(|&c| c != b'\n')
+                    .map_or(0, |e| e + 1);
                 squeezed[start..end].to_vec()
             }
         };
@@ -159,10 +162,7 @@ fn all_blocks(
 }
 
 fn join(lines: &[&[u8]], from: usize, to: usize) -> Vec<u8> {
-    lines
-        .get(from..to.max(from))
-        .unwrap_or_default()
-        .concat()
+    lines.get(from..to.max(from)).unwrap_or_default().concat()
 }
 
 /// A hunk being built: old and new ranges (without trailing context) and
@@ -287,11 +287,7 @@ fn hunks(t1: &[u8], t2: &[u8], opts: &TextOptions, out: &mut Vec<u8>) -> bool {
         let mut current = match hunk.take() {
             Some(prev) if astart < prev.a2 + context + 1 => {
                 astart = prev.a2;
-                Pending {
-                    a2,
-                    b2,
-                    ..prev
-                }
+                Pending { a2, b2, ..prev }
             }
             Some(prev) => {
                 any = true;
@@ -449,7 +445,10 @@ pub fn unidiff(
         return (Vec::new(), Vec::new());
     }
     (
-        vec![file_line(b"--- ", aprefix, &a), file_line(b"+++ ", bprefix, &b)],
+        vec![
+            file_line(b"--- ", aprefix, &a),
+            file_line(b"+++ ", bprefix, &b),
+        ],
         text,
     )
 }
