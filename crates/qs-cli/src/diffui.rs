@@ -338,7 +338,11 @@ impl LogPatch {
     }
 
     /// Writes the stat and/or patch of `rev` (hg's `_showpatch`).
+    /// Nothing with `-q`, as hg's changeset printer returns early.
     pub fn show(&self, ui: &mut Ui<'_>, repo: &Repo, rev: Revision) -> CliResult<()> {
+        if ui.quiet() {
+            return Ok(());
+        }
         if let Some(stat) = self.stat {
             let mut o = self.options.clone();
             o.text.context = 0;

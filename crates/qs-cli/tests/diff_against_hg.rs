@@ -72,6 +72,7 @@ fn log_patch_and_stat_of_every_changeset_of_every_fixture() {
             &["log", "-p", "--git"],
             &["log", "--stat"],
             &["log", "-p", "--stat", "--git", "-l", "5"],
+            &["log", "-p", "-q", "-l", "3"],
         ] {
             c.fixture(&name, args);
         }
