@@ -78,6 +78,37 @@ fn config_flag(inv: &Invocation<'_, '_>, name: &str) -> CliResult<bool> {
         .map_err(|e| config_error(&e.to_string()))
 }
 
+/// Refuses `diff.merge` on a merge (hg then diffs against an automatic
+/// merge of the parents, which qs cannot do yet).
+pub fn refuse_merge_diff(inv: &Invocation<'_, '_>, repo: &Repo, rev: Revision) -> CliResult<()> {
+    if !config_flag_in(inv, "diff", "merge")? {
+        return Ok(());
+    }
+    if repo.parents(rev)?[1].is_null() {
+        return Ok(());
+    }
+    Err(CliError::abort_hint(
+        "diff.merge is not supported by qs yet",
+        "use Mercurial's 'hg' for this command line",
+    ))
+}
+
+fn config_flag_in(inv: &Invocation<'_, '_>, section: &str, name: &str) -> CliResult<bool> {
+    inv.config
+        .get_bool(section, name, false)
+        .map_err(|e| config_error(&e.to_string()))
+}
+
+/// Whether `--stat` shows paths relative to the current directory (hg's
+/// `getuipathfn`: `ui.relative-paths`, where `legacy` means no).
+pub fn stat_relative(inv: &Invocation<'_, '_>) -> CliResult<bool> {
+    match inv.config.get_str("ui", "relative-paths") {
+        None => Ok(false),
+        Some(v) if v == "legacy" => Ok(false),
+        Some(_) => config_flag_in(inv, "ui", "relative-paths"),
+    }
+}
+
 /// The date the working directory shows in diff headers: hg's
 /// `devel.default-date` when set (as `SECONDS OFFSET`), else now (UTC).
 pub fn working_date(inv: &Invocation<'_, '_>) -> HgDate {
@@ -300,6 +331,8 @@ pub struct LogPatch {
     stat: Option<(usize, bool)>,
     /// Repository paths the diff is restricted to (`log FILE`).
     paths: Option<crate::paths::PathMatcher>,
+    /// `diff.merge` is on: merges cannot be shown.
+    refuse_merges: bool,
 }
 
 impl LogPatch {
@@ -318,10 +351,17 @@ impl LogPatch {
             patch,
             stat: stat.then(|| (stat_width(inv), utf8_output(inv))),
             paths: paths.map(crate::paths::PathMatcher::new),
+            refuse_merges: config_flag_in(inv, "diff", "merge")?,
         }))
     }
 
     fn text(&self, repo: &Repo, rev: Revision, options: DiffOptions) -> CliResult<Vec<u8>> {
+        if self.refuse_merges && !repo.parents(rev)?[1].is_null() {
+            return Err(CliError::abort_hint(
+                "diff.merge is not supported by qs yet",
+                "use Mercurial's 'hg' for this command line",
+            ));
+        }
         let [p1, _] = repo.parents(rev)?;
         let filter = |p: &[u8]| self.paths.as_ref().is_none_or(|m| m.matches(p));
         let req = DiffRequest {

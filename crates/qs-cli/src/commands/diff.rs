@@ -128,6 +128,7 @@ fn sides(inv: &Invocation<'_, '_>, repo: &qs_repo::Repo) -> CliResult<(Side, Sid
     };
     if let Some(change) = inv.opts.value("change").filter(|c| !c.is_empty()) {
         let target = revspec::resolve_single(repo, change)?;
+        crate::diffui::refuse_merge_diff(inv, repo, target)?;
         let [p1, _] = repo.parents(target)?;
         return Ok((Side::Rev(p1), Side::Rev(target)));
     }
@@ -196,6 +197,9 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         Some(dir) => crate::paths::repo_path(&root, &inv.cwd, dir)?,
         None => Vec::new(),
     };
+    let relative = stat && relroot.is_empty() && crate::diffui::stat_relative(inv)?;
+    let shown_paths = crate::paths::RelativePaths::new(&root, &inv.cwd);
+    let show_relative = |p: &[u8]| shown_paths.show(p);
     let req = DiffRequest {
         left,
         right,
@@ -210,7 +214,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         options,
         working_date: crate::diffui::working_date(inv),
         relroot,
-        pathfn: None,
+        pathfn: if relative { Some(&show_relative) } else { None },
     };
     let mut warnings = Vec::new();
     let result = qs_repo::diff::diff(repo, &req, &mut warnings);
