@@ -127,19 +127,24 @@ pub fn working_date(inv: &Invocation<'_, '_>) -> HgDate {
     HgDate { seconds, offset: 0 }
 }
 
-/// Whether output is UTF-8 (for the display width of names in stats).
+/// Whether output is UTF-8 (for the display width of names in stats):
+/// `HGENCODING`, else the locale's charset; Python (hence hg) treats the
+/// C and POSIX locales as UTF-8.
 pub fn utf8_output(inv: &Invocation<'_, '_>) -> bool {
-    let mentions_utf8 = |v: &str| {
+    let is_utf8 = |v: &str| {
         let v = v.to_ascii_lowercase();
-        v.contains("utf-8") || v.contains("utf8")
+        v == "utf-8" || v == "utf8"
     };
-    if let Some(enc) = inv.env.get("HGENCODING") {
-        return mentions_utf8(enc);
+    if let Some(enc) = inv.env.get("HGENCODING").filter(|v| !v.is_empty()) {
+        return is_utf8(enc);
     }
-    ["LC_ALL", "LC_CTYPE", "LANG"]
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
         .iter()
-        .find_map(|k| inv.env.get(*k).filter(|v| !v.is_empty()))
-        .is_some_and(|v| mentions_utf8(v))
+        .find_map(|k| inv.env.get(*k).filter(|v| !v.is_empty()));
+    match locale.and_then(|l| l.split_once('.')) {
+        Some((_, charset)) => is_utf8(charset.split('@').next().unwrap_or(charset)),
+        None => true,
+    }
 }
 
 /// The width of `--stat` tables: 80 under HGPLAIN, else `COLUMNS` or 80.

@@ -434,9 +434,9 @@ fn file_diff(
     let text = if binary && opts.git && !opts.nobinary {
         let text = git::binary_patch(content1, content2);
         if !text.is_empty() {
+            // hg tests the shown path (after --root) against each side.
             let index = |side: &Loaded, path: &[u8], content: Option<&[u8]>| {
-                let in_side = pair_path_in(side, path, pair);
-                if in_side {
+                if side.contains(path) {
                     git::blob_hash(content)
                 } else {
                     "0".repeat(40)
@@ -476,18 +476,6 @@ fn file_diff(
     }
     out.extend_from_slice(&text);
     Ok(())
-}
-
-/// hg's `path in ctx` test for `index` lines, on the shown path: the
-/// shown path is the repository path unless `--root` or a display
-/// function changed it, so test the underlying file names.
-fn pair_path_in(side: &Loaded, shown: &[u8], pair: &Pair) -> bool {
-    let candidates = [pair.f1.as_deref(), pair.f2.as_deref()];
-    candidates
-        .into_iter()
-        .flatten()
-        .filter(|f| f.ends_with(shown))
-        .any(|f| side.contains(f))
 }
 
 /// Parses `-U`/`diff.unified` as hg does (`int()`), with its message.
