@@ -111,7 +111,11 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
 
 /// `-p` / `--stat`: each changeset in hg's default style, then its stat
 /// and patch (diffs restricted to the file arguments, as hg does).
-fn show_with_patches(inv: &mut Invocation<'_, '_>, revs: &[qs_store::Revision], graph: bool) -> CliResult<i32> {
+fn show_with_patches(
+    inv: &mut Invocation<'_, '_>,
+    revs: &[qs_store::Revision],
+    graph: bool,
+) -> CliResult<i32> {
     let templated = inv.opts.value("template").is_some()
         || inv.opts.value("style").is_some()
         || inv.config.get(b"command-templates", b"log").is_some()
