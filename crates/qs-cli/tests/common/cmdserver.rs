@@ -108,6 +108,27 @@ impl Drop for Server {
     }
 }
 
+/// A command server of its own for one directory, for a burst of
+/// commands that must see the repository as it is now (a snapshot taken
+/// after a write); dropped when the burst is over. `None` when disabled
+/// (`QS_HG_CMDSERVER=0`) or when the server cannot start.
+pub struct Session(Server);
+
+impl Session {
+    pub fn start(hg: &Path, cwd: &Path) -> Option<Session> {
+        if std::env::var_os("QS_HG_CMDSERVER").is_some_and(|v| v == "0") {
+            return None;
+        }
+        Server::start(hg, cwd).map(Session)
+    }
+
+    /// Runs one command; `None` if the server could not answer.
+    pub fn run(&mut self, args: &[&str]) -> Option<Outcome> {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        self.0.run(&args)
+    }
+}
+
 /// Read-only commands whose output does not show the server's own
 /// settings (`config` would list the `ui.nontty` a command server sets).
 const SERVED: &[&[u8]] = &[

@@ -29,7 +29,7 @@
 
 #![allow(dead_code)]
 
-mod cmdserver;
+pub mod cmdserver;
 
 use std::collections::hash_map::DefaultHasher;
 use std::ffi::{OsStr, OsString};

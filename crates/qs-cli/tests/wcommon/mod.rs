@@ -172,8 +172,12 @@ pub fn snapshot(root: &Path, home: &Path, history: bool) -> String {
         &["branch"],
         &["verify", "-q"],
     ];
+    // One command server for the whole snapshot: the commands only read
+    // (status's own dirstate fixups aside), and Python starts once.
+    let mut session = common::cmdserver::Session::start(&common::hg_bin(), root);
     for args in if history { all } else { working } {
-        let o = hg(root, home, args);
+        let served = session.as_mut().and_then(|s| s.run(args));
+        let o = served.unwrap_or_else(|| hg(root, home, args));
         out.push_str(&format!(
             "$ hg {}  [exit {}]\n{}{}",
             args.join(" "),
