@@ -184,7 +184,7 @@ pub struct CommitInfo {
 /// hg's `stripdesc`: trailing whitespace off every line, leading and
 /// trailing empty lines off the whole.
 pub fn strip_description(text: &[u8]) -> Vec<u8> {
-    let lines: Vec<&[u8]> = split_lines(text)
+    let lines: Vec<&[u8]> = crate::util::split_lines(text)
         .into_iter()
         .map(<[u8]>::trim_ascii_end)
         .collect();
@@ -198,34 +198,6 @@ pub fn strip_description(text: &[u8]) -> Vec<u8> {
         .rposition(|&b| b != b'\n')
         .map_or(start, |i| i + 1);
     joined[start..end.max(start)].to_vec()
-}
-
-/// Python's `bytes.splitlines()` (`\n`, `\r\n`, `\r` end lines).
-fn split_lines(text: &[u8]) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < text.len() {
-        match text[i] {
-            b'\n' => {
-                out.push(&text[start..i]);
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push(&text[start..i]);
-                if text.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out
 }
 
 /// hg's changelog extra escaping (`\\`, `\n`, `\r`, NUL).

@@ -682,29 +682,7 @@ pub fn match_date(spec: &[u8], clock: &Clock) -> Result<DateRange, DateError> {
 /// Python's `repr` of a byte string without its `b` prefix, as hg shows
 /// the text of a bad date.
 pub fn py_bytes_repr(bytes: &[u8]) -> String {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::new();
-    out.push(quote);
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            _ if b == quote as u8 => {
-                out.push('\\');
-                out.push(quote);
-            }
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push(quote);
-    out
+    qs_store::pyrepr::python_repr(bytes)
 }
 
 /// hg's `datestr` default rendering, with its clamping to 32 bits.

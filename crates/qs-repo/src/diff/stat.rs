@@ -11,34 +11,6 @@ pub struct FileStat {
     pub binary: bool,
 }
 
-/// Python's `bytes.splitlines()`: splits on `\n`, `\r\n` and `\r`.
-fn split_lines(text: &[u8]) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < text.len() {
-        match text[i] {
-            b'\n' => {
-                out.push(&text[start..i]);
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push(&text[start..i]);
-                if text.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out
-}
-
 /// The file name of a `diff -r X [-r Y] NAME` line (hg's pattern
 /// `^diff .*-r [a-z0-9]+\s(.*)$`, whose greedy start picks the last
 /// `-r` that fits).
@@ -92,7 +64,7 @@ pub fn stat_data(diff: &[u8]) -> Vec<FileStat> {
             }
         }
     };
-    for line in split_lines(diff) {
+    for line in crate::util::split_lines(diff) {
         if line.starts_with(b"diff") {
             flush(&name, adds, removes, binary, &mut results);
             in_header = true;
