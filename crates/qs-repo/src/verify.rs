@@ -6,10 +6,12 @@
 //! manifest). Independent revisions and filelogs are checked in parallel;
 //! messages come out in hg's order.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use qs_store::changelog::ChangelogEntry;
-use qs_store::revlog::Revlog;
+use qs_store::revlog::{LastText, Revlog};
 use qs_store::{Node, Revision};
 use rayon::prelude::*;
 
@@ -73,15 +75,8 @@ impl Report {
     }
 }
 
-/// The (path, file node) entries a manifest revision introduces, split
-/// into [`SHARDS`] buckets by path, or why they could not be read.
-type NewEntries = Result<Vec<Bucket>, String>;
-
 /// File nodes seen in manifests, with the linkrev that introduced each.
-type FileNodes = HashMap<Node, Option<i32>>;
-
-/// (path, file node) entries of one manifest revision in one shard.
-type Bucket = Vec<(Vec<u8>, Node)>;
+type FileNodes = FxHashMap<Node, Option<i32>>;
 
 /// Manifest entries are gathered per file in this many independent maps,
 /// filled in parallel (full snapshots repeat every entry, so this is most
@@ -96,38 +91,54 @@ fn shard_of(path: &[u8]) -> usize {
     (hash % SHARDS as u64) as usize
 }
 
-/// Every file seen in a manifest with its nodes, sharded by path.
-struct ManifestFiles {
-    shards: Vec<HashMap<Vec<u8>, FileNodes>>,
+/// One entry line of a manifest text: the path is `text[start..end]`.
+struct EntryRef {
+    start: u32,
+    end: u32,
+    node: Node,
 }
 
-impl ManifestFiles {
-    /// Fills the shards in parallel; `per_rev[r]` holds the buckets of
-    /// manifest revision `r` (empty when unreadable) and `linkrevs[r]` its
-    /// linkrev. A node keeps the linkrev of the first revision naming it.
-    fn build(per_rev: Vec<Vec<Bucket>>, linkrevs: &[Option<i32>]) -> Self {
-        let mut by_shard: Vec<Vec<(Option<i32>, Bucket)>> = (0..SHARDS)
-            .map(|_| Vec::with_capacity(per_rev.len()))
-            .collect();
-        for (buckets, lr) in per_rev.into_iter().zip(linkrevs) {
-            for (shard, bucket) in by_shard.iter_mut().zip(buckets) {
-                shard.push((*lr, bucket));
-            }
-        }
-        let shards = by_shard
+/// The entries a manifest revision introduces compared to the revision
+/// its stored delta is against (all entries for a full snapshot): the
+/// lines' text, kept so paths are borrowed rather than copied, and the
+/// entries found in it, split into [`SHARDS`] buckets by path.
+struct NewEntries {
+    text: Vec<u8>,
+    shards: Vec<Vec<EntryRef>>,
+}
+
+impl NewEntries {
+    fn path(&self, entry: &EntryRef) -> &[u8] {
+        // `start..end` was checked against this text when it was built.
+        self.text
+            .get(entry.start as usize..entry.end as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// Every file seen in a manifest with its nodes, sharded by path; paths
+/// are borrowed from the manifest texts.
+struct ManifestFiles<'a> {
+    shards: Vec<FxHashMap<&'a [u8], FileNodes>>,
+}
+
+impl<'a> ManifestFiles<'a> {
+    /// Fills the shards in parallel; `per_rev[r]` holds what manifest
+    /// revision `r` introduces (`None` when unreadable) and `linkrevs[r]`
+    /// its linkrev. A node keeps the linkrev of the first revision naming
+    /// it.
+    fn build(per_rev: &'a [Option<NewEntries>], linkrevs: &[Option<i32>]) -> Self {
+        let shards = (0..SHARDS)
             .into_par_iter()
-            .map(|revs| {
-                let mut map: HashMap<Vec<u8>, FileNodes> = HashMap::new();
-                for (lr, entries) in revs {
-                    for (path, fnode) in entries {
-                        match map.get_mut(&path) {
-                            Some(nodes) => {
-                                nodes.entry(fnode).or_insert(lr);
-                            }
-                            None => {
-                                map.insert(path, HashMap::from([(fnode, lr)]));
-                            }
-                        }
+            .map(|shard| {
+                let mut map: FxHashMap<&'a [u8], FileNodes> = FxHashMap::default();
+                for (entries, lr) in per_rev.iter().zip(linkrevs) {
+                    let Some(entries) = entries else { continue };
+                    for entry in &entries.shards[shard] {
+                        map.entry(entries.path(entry))
+                            .or_default()
+                            .entry(entry.node)
+                            .or_insert(*lr);
                     }
                 }
                 map
@@ -144,7 +155,7 @@ impl ManifestFiles {
         self.get(path).is_some()
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&Vec<u8>, &FileNodes)> {
+    fn iter(&self) -> impl Iterator<Item = (&&'a [u8], &FileNodes)> {
         self.shards.iter().flat_map(|s| s.iter())
     }
 }
@@ -162,7 +173,7 @@ struct EntryChecker<'a> {
     label: &'a [u8],
     changelog_len: usize,
     /// Already-checked nodes and their revision.
-    seen: HashMap<Node, i32>,
+    seen: FxHashMap<Node, i32>,
 }
 
 impl<'a> EntryChecker<'a> {
@@ -171,7 +182,7 @@ impl<'a> EntryChecker<'a> {
             log,
             label,
             changelog_len,
-            seen: HashMap::new(),
+            seen: FxHashMap::default(),
         }
     }
 
@@ -264,37 +275,26 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     let cl_len = cl.len();
 
     report.status("checking changesets");
-    let infos: Vec<ChangesetInfo> = (0..cl_len as i32)
-        .into_par_iter()
-        .map(|r| check_changeset(cl, Revision(r)))
-        .collect();
-    let mut cl_checker = EntryChecker::new(cl, b"changelog", cl_len);
-    let mut manifest_linkrevs: HashMap<Node, Vec<i32>> = HashMap::new();
-    let mut file_linkrevs: HashMap<Vec<u8>, Vec<i32>> = HashMap::new();
-    for (r, info) in infos.into_iter().enumerate() {
-        let rev = Revision(r as i32);
-        if let Ok(node) = cl.node(rev) {
-            cl_checker.check(&mut report, rev, &node, &[r as i32]);
-        }
-        report.merge(info.report);
-        if let Some(m) = info.manifest {
-            if !m.is_null() {
-                manifest_linkrevs.entry(m).or_default().push(r as i32);
-            }
-        }
-        for f in info.files {
-            file_linkrevs.entry(f).or_default().push(r as i32);
-        }
-    }
+    let ml = repo.manifestlog()?;
+    // The manifests' texts do not depend on the changesets: read them
+    // while the changesets' sequential checks run.
+    let (changesets, deltas) = rayon::join(
+        || check_changesets(cl),
+        || {
+            (0..ml.len() as i32)
+                .into_par_iter()
+                .map(|r| manifest_new_entries(ml, Revision(r)))
+                .collect::<Vec<_>>()
+        },
+    );
+    let Changesets {
+        report: changeset_report,
+        mut manifest_linkrevs,
+        file_linkrevs,
+    } = changesets;
+    report.merge(changeset_report);
 
     report.status("checking manifests");
-    let ml = repo.manifestlog()?;
-    // Hashed, not ordered: full snapshots re-announce every entry, and
-    // those lookups dominate; order is restored where messages need it.
-    let deltas: Vec<NewEntries> = (0..ml.len() as i32)
-        .into_par_iter()
-        .map(|r| manifest_new_entries(ml, Revision(r)))
-        .collect();
     let mut ml_checker = EntryChecker::new(ml, b"manifest", cl_len);
     let mut linkrevs = Vec::with_capacity(deltas.len());
     let mut per_rev = Vec::with_capacity(deltas.len());
@@ -302,7 +302,7 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
         let rev = Revision(r as i32);
         let Ok(node) = ml.node(rev) else {
             linkrevs.push(None);
-            per_rev.push(Vec::new());
+            per_rev.push(None);
             continue;
         };
         let expected = manifest_linkrevs.remove(&node);
@@ -316,9 +316,9 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
         }
         linkrevs.push(lr);
         match entries {
-            Ok(buckets) => per_rev.push(buckets),
+            Ok(entries) => per_rev.push(Some(entries)),
             Err(e) => {
-                per_rev.push(Vec::new());
+                per_rev.push(None);
                 report.err(
                     lr,
                     &format!("reading delta {}: {e}", node.short()),
@@ -327,7 +327,7 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
             }
         }
     }
-    let file_nodes = ManifestFiles::build(per_rev, &linkrevs);
+    let file_nodes = ManifestFiles::build(&per_rev, &linkrevs);
     let mut dangling: Vec<(i32, Node)> = manifest_linkrevs
         .iter()
         .flat_map(|(m, revs)| revs.iter().map(move |c| (*c, *m)))
@@ -353,22 +353,22 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
             );
         }
     }
-    let mut manifest_files: Vec<(&Vec<u8>, &FileNodes)> = file_nodes.iter().collect();
+    let mut manifest_files: Vec<(&&[u8], &FileNodes)> = file_nodes.iter().collect();
     manifest_files.sort_by(|a, b| a.0.cmp(b.0));
     for (f, nodes) in manifest_files {
-        if !file_linkrevs.contains_key(f) {
+        if !file_linkrevs.contains_key(*f) {
             let lr = nodes.values().flatten().min().copied();
             report.err(lr, "in manifest but not in changeset", Some(f));
         }
     }
 
     report.status("checking files");
-    let files: BTreeSet<&Vec<u8>> = file_nodes
+    let files: BTreeSet<&[u8]> = file_nodes
         .iter()
-        .map(|(f, _)| f)
-        .chain(file_linkrevs.keys())
+        .map(|(f, _)| *f)
+        .chain(file_linkrevs.keys().map(Vec::as_slice))
         .collect();
-    let empty_nodes = HashMap::new();
+    let empty_nodes = FileNodes::default();
     let results: Vec<(Report, usize)> = files
         .par_iter()
         .map(|f| {
@@ -406,6 +406,49 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
     Ok(report)
 }
 
+/// What the changeset phase found, for the later phases.
+struct Changesets {
+    report: Report,
+    /// Each manifest node with the changesets naming it.
+    manifest_linkrevs: FxHashMap<Node, Vec<i32>>,
+    /// Each file with the changesets listing it.
+    file_linkrevs: FxHashMap<Vec<u8>, Vec<i32>>,
+}
+
+/// Checks every changeset: entries in parallel, then their linkrevs and
+/// parents in order.
+fn check_changesets(cl: &Revlog) -> Changesets {
+    let cl_len = cl.len();
+    let infos: Vec<ChangesetInfo> = (0..cl_len as i32)
+        .into_par_iter()
+        .map(|r| check_changeset(cl, Revision(r)))
+        .collect();
+    let mut report = Report::default();
+    let mut cl_checker = EntryChecker::new(cl, b"changelog", cl_len);
+    let mut manifest_linkrevs: FxHashMap<Node, Vec<i32>> = FxHashMap::default();
+    let mut file_linkrevs: FxHashMap<Vec<u8>, Vec<i32>> = FxHashMap::default();
+    for (r, info) in infos.into_iter().enumerate() {
+        let rev = Revision(r as i32);
+        if let Ok(node) = cl.node(rev) {
+            cl_checker.check(&mut report, rev, &node, &[r as i32]);
+        }
+        report.merge(info.report);
+        if let Some(m) = info.manifest {
+            if !m.is_null() {
+                manifest_linkrevs.entry(m).or_default().push(r as i32);
+            }
+        }
+        for f in info.files {
+            file_linkrevs.entry(f).or_default().push(r as i32);
+        }
+    }
+    Changesets {
+        report,
+        manifest_linkrevs,
+        file_linkrevs,
+    }
+}
+
 fn check_changeset(cl: &Revlog, rev: Revision) -> ChangesetInfo {
     let mut report = Report::default();
     let short = cl.node(rev).map(|n| n.short()).unwrap_or_default();
@@ -438,11 +481,10 @@ fn check_changeset(cl: &Revlog, rev: Revision) -> ChangesetInfo {
     }
 }
 
-/// The entries a manifest revision adds compared to the revision its
-/// stored delta is against (all entries for a full snapshot).
-fn manifest_new_entries(ml: &Revlog, rev: Revision) -> NewEntries {
+/// Reads what manifest revision `rev` introduces (see [`NewEntries`]).
+fn manifest_new_entries(ml: &Revlog, rev: Revision) -> Result<NewEntries, String> {
     let chunk = ml.chunk(rev).map_err(|e| e.to_string())?;
-    let lines: Vec<u8> = match ml.delta_parent(rev).map_err(|e| e.to_string())? {
+    let text: Vec<u8> = match ml.delta_parent(rev).map_err(|e| e.to_string())? {
         None => chunk,
         Some(_) => {
             let patch = qs_store::mdiff::Patch::parse(&chunk).map_err(|e| e.to_string())?;
@@ -453,23 +495,31 @@ fn manifest_new_entries(ml: &Revlog, rev: Revision) -> NewEntries {
                 .collect()
         }
     };
-    let mut buckets: Vec<Bucket> = (0..SHARDS).map(|_| Vec::new()).collect();
-    for line in lines.split(|&b| b == b'\n') {
-        if line.is_empty() {
-            continue;
-        }
-        let nul = line
-            .iter()
-            .position(|&b| b == 0)
-            .ok_or("malformed manifest line")?;
-        let hex = line
-            .get(nul + 1..nul + 41)
-            .ok_or("malformed manifest line")?;
-        let node = Node::from_hex(hex).ok_or("malformed manifest node")?;
-        let path = &line[..nul];
-        buckets[shard_of(path)].push((path.to_vec(), node));
+    if u32::try_from(text.len()).is_err() {
+        return Err("manifest delta too large".into());
     }
-    Ok(buckets)
+    let mut shards: Vec<Vec<EntryRef>> = (0..SHARDS).map(|_| Vec::new()).collect();
+    let mut start = 0;
+    while start < text.len() {
+        let line_end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
+        let line = &text[start..line_end];
+        if !line.is_empty() {
+            let nul = memchr::memchr(0, line).ok_or("malformed manifest line")?;
+            let hex = line
+                .get(nul + 1..nul + 41)
+                .ok_or("malformed manifest line")?;
+            let node = Node::from_hex(hex).ok_or("malformed manifest node")?;
+            let path = &line[..nul];
+            // Both offsets fit: the text's length was checked above.
+            shards[shard_of(path)].push(EntryRef {
+                start: start as u32,
+                end: (start + nul) as u32,
+                node,
+            });
+        }
+        start = line_end + 1;
+    }
+    Ok(NewEntries { text, shards })
 }
 
 /// Checks one filelog; returns its report and its number of revisions.
@@ -477,7 +527,7 @@ fn check_filelog(
     repo: &Repo,
     file: &[u8],
     linkrevs: &[i32],
-    manifest_nodes: &HashMap<Node, Option<i32>>,
+    manifest_nodes: &FileNodes,
     cl_len: usize,
 ) -> (Report, usize) {
     let mut report = Report::default();
@@ -497,34 +547,33 @@ fn check_filelog(
         );
         return (report, 0);
     }
-    let mut remaining: HashMap<Node, Option<i32>> = manifest_nodes.clone();
     let mut checker = EntryChecker::new(&log, file, cl_len);
+    let mut last = LastText::default();
     for r in 0..log.len() as i32 {
         let rev = Revision(r);
         let Ok(node) = log.node(rev) else { continue };
         let lr = checker.check(&mut report, rev, &node, linkrevs);
-        if !manifest_nodes.is_empty() {
-            if manifest_nodes.contains_key(&node) {
-                remaining.remove(&node);
-            } else {
-                report.err(
-                    lr,
-                    &format!("{} not in manifests", node.short()),
-                    Some(file),
-                );
-            }
+        if !manifest_nodes.is_empty() && !manifest_nodes.contains_key(&node) {
+            report.err(
+                lr,
+                &format!("{} not in manifests", node.short()),
+                Some(file),
+            );
         }
-        match log.data(rev) {
+        match log.data_sequential(rev, &mut last) {
             Ok(text) => {
-                if let Some((source, hex)) = qs_store::filelog::copy_source(&text) {
+                if let Some((source, hex)) = qs_store::filelog::copy_source(text) {
                     check_copy_source(repo, &mut report, lr, file, &source, &hex);
                 }
             }
             Err(e) => report.err(lr, &format!("unpacking {}: {e}", node.short()), Some(file)),
         }
     }
-    let mut leftovers: Vec<(Option<i32>, Node)> =
-        remaining.into_iter().map(|(n, l)| (l, n)).collect();
+    let mut leftovers: Vec<(Option<i32>, Node)> = manifest_nodes
+        .iter()
+        .filter(|(n, _)| !checker.seen.contains_key(*n))
+        .map(|(n, l)| (*l, *n))
+        .collect();
     leftovers.sort();
     for (lr, node) in leftovers {
         report.err(

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use qs_store::node::{Node, NodePrefix};
-use qs_store::revlog::{Revlog, RevlogOptions};
+use qs_store::revlog::{LastText, Revlog, RevlogOptions};
 use qs_store::{Revision, StoreError, NULL_REVISION};
 
 fn hg_binary() -> PathBuf {
@@ -279,6 +279,19 @@ fn long_generaldelta_chains_with_merges_match_hg() {
         filelog.data(Revision(311)).expect("data"),
         hg(dir, &["cat", "-r", "311", "mf"])
     );
+    // Sequential reads (starting from the previous text when it is on the
+    // chain) give the same texts, in order and in any other order.
+    for log in [&filelog, &open(&store.join("00manifest.i"))] {
+        let mut last = LastText::default();
+        let revs = (0..log.len() as i32)
+            .chain((0..log.len() as i32).rev())
+            .chain((0..log.len() as i32).map(|r| (r * 7919) % log.len() as i32));
+        for r in revs {
+            let expected = log.data(Revision(r)).expect("data");
+            let got = log.data_sequential(Revision(r), &mut last).expect("seq");
+            assert_eq!(got, &expected[..], "revision {r}");
+        }
+    }
 
     // Node lookups, prefixes and shortest prefixes on the changelog.
     let out = String::from_utf8(hg(
@@ -413,6 +426,14 @@ fn corruption_is_reported_not_panicked() {
     i[pos] = b'j';
     std::fs::write(&i_path, &i).expect("write .i");
     let err = open(&i_path).data(Revision(0)).expect_err("corrupted");
+    assert!(
+        matches!(err, StoreError::IntegrityCheck { rev: 0, .. }),
+        "{err}"
+    );
+    let mut last = LastText::default();
+    let err = open(&i_path)
+        .data_sequential(Revision(0), &mut last)
+        .expect_err("corrupted");
     assert!(
         matches!(err, StoreError::IntegrityCheck { rev: 0, .. }),
         "{err}"
