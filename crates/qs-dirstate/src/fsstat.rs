@@ -27,6 +27,38 @@ impl DirHandle {
         Ok(DirHandle { fd })
     }
 
+    /// Opens `path` (a directory) for listing as well as lookups.
+    pub fn open_listable(path: &Path) -> io::Result<DirHandle> {
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let fd = rustix::fs::openat(CWD, path, flags, Mode::empty())?;
+        Ok(DirHandle { fd })
+    }
+
+    /// The directory's entries (without `.` and `..`) with the kind the
+    /// directory itself records, read with `getdents` on this handle
+    /// (opened with [`DirHandle::open_listable`]).
+    pub fn entries(&self) -> io::Result<Vec<(Vec<u8>, EntryKind)>> {
+        use rustix::fs::FileType;
+        let mut buf = Vec::with_capacity(32 * 1024);
+        let mut dir = rustix::fs::RawDir::new(&self.fd, buf.spare_capacity_mut());
+        let mut out = Vec::new();
+        while let Some(entry) = dir.next() {
+            let entry = entry?;
+            let name = entry.file_name().to_bytes();
+            if name == b"." || name == b".." {
+                continue;
+            }
+            let kind = match entry.file_type() {
+                FileType::Directory => EntryKind::Directory,
+                FileType::RegularFile | FileType::Symlink => EntryKind::FileOrLink,
+                FileType::Unknown => EntryKind::Unknown,
+                _ => EntryKind::Other,
+            };
+            out.push((name.to_vec(), kind));
+        }
+        Ok(out)
+    }
+
     /// `lstat` of the entry `name` (one path component, or a relative path).
     pub fn lstat(&self, name: &[u8]) -> io::Result<FileStat> {
         use std::os::unix::ffi::OsStrExt;
@@ -39,6 +71,18 @@ impl DirHandle {
             mtime: TruncatedTimestamp::new(st.st_mtime, nanos, false),
         })
     }
+}
+
+/// What a directory entry is, as `getdents` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Directory,
+    /// A regular file or a symbolic link: what status stats.
+    FileOrLink,
+    /// A fifo, socket or device.
+    Other,
+    /// The filesystem does not say: `lstat` to know.
+    Unknown,
 }
 
 /// `lstat` of each repository-relative path under `root`, in the order

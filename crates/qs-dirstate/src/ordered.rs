@@ -3,7 +3,7 @@
 //! lists copies is insertion order: entries read from disk first, new
 //! ones appended, and a removed-then-re-added key goes to the end.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Insertion-ordered map from byte paths to values.
 #[derive(Debug, Clone)]
@@ -16,7 +16,7 @@ impl<V> Default for OrderedMap<V> {
     fn default() -> Self {
         OrderedMap {
             slots: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 }

@@ -6,13 +6,14 @@
 //! with the parent manifest, then may record the clean ones
 //! ([`UnsureFile::record_clean`]).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::fsstat::EntryKind;
 use crate::ignore::is_path_or_parent_ignored;
 use crate::map::DirstateMap;
 use crate::matcher::{Matcher, VisitChildren};
@@ -174,8 +175,15 @@ impl Walker<'_> {
         if visit == VisitChildren::Empty {
             return Vec::new();
         }
-        let entries = match std::fs::read_dir(os_path(self.root, dir)) {
-            Ok(rd) => rd,
+        // One handle lists the directory and resolves its entries.
+        let listed = crate::fsstat::DirHandle::open_listable(&os_path(self.root, dir))
+            .and_then(|handle| Ok((handle.entries()?, handle)));
+        let (entries, handle) = match listed {
+            Ok(listed) => listed,
+            // Removed since its parent was listed: nothing to report.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !dir.is_empty() => {
+                return Vec::new();
+            }
             Err(e) => {
                 if let Ok(mut b) = bad.lock() {
                     b.push((dir.to_vec(), strerror(&e)));
@@ -183,43 +191,59 @@ impl Walker<'_> {
                 return Vec::new();
             }
         };
-        let mut names = Vec::new();
-        for entry in entries {
-            let Ok(entry) = entry else { continue };
-            let name = entry.file_name().as_bytes().to_vec();
-            if name == b".hg" {
-                if dir.is_empty() {
-                    continue;
-                }
+        if !dir.is_empty() {
+            let nested_repo = entries.iter().any(|(name, kind)| {
+                name == b".hg"
+                    && match kind {
+                        EntryKind::Directory => true,
+                        EntryKind::Unknown => handle
+                            .lstat(name)
+                            .is_ok_and(|st| st.mode & 0o170_000 == 0o040_000),
+                        _ => false,
+                    }
+            });
+            if nested_repo {
                 // A nested repository: hg skips the whole directory.
-                if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    return Vec::new();
-                }
+                return Vec::new();
             }
-            names.push(name);
         }
         let mut found = Vec::new();
         let mut subdirs = Vec::new();
-        let handle = crate::fsstat::DirHandle::open(&os_path(self.root, dir)).ok();
-        for name in names {
+        for (name, kind) in entries {
+            if dir.is_empty() && name == b".hg" {
+                continue;
+            }
             if let VisitChildren::Set(set) = &visit {
                 if !set.contains(&name) {
                     continue;
                 }
             }
             let path = join(dir, &name);
-            let stat = match &handle {
-                Some(handle) => handle.lstat(&name),
-                None => {
-                    std::fs::symlink_metadata(os_path(self.root, &path)).map(|m| FileStat::of(&m))
-                }
-            };
-            let Ok(stat) = stat else {
-                continue;
-            };
             let tracked = self.map.contains(&path);
             let matches = || self.matcher.always() || self.matcher.matches(&path);
-            let kind = stat.mode & 0o170_000;
+            // The kind getdents reported, checked with `lstat` only where
+            // the metadata is needed (files listed) or the kind unknown.
+            let (kind, stat) = match kind {
+                EntryKind::FileOrLink => {
+                    let wanted =
+                        (tracked && matches()) || (!tracked && matches() && !self.skip(&path));
+                    if !wanted {
+                        continue;
+                    }
+                    let Ok(stat) = handle.lstat(&name) else {
+                        continue;
+                    };
+                    (stat.mode & 0o170_000, Some(stat))
+                }
+                EntryKind::Unknown => {
+                    let Ok(stat) = handle.lstat(&name) else {
+                        continue;
+                    };
+                    (stat.mode & 0o170_000, Some(stat))
+                }
+                EntryKind::Directory => (0o040_000, None),
+                EntryKind::Other => (0, None),
+            };
             if kind == 0o040_000 {
                 if !self.skip(&path) {
                     subdirs.push(path.clone());
@@ -229,7 +253,7 @@ impl Walker<'_> {
                 }
             } else if kind == 0o100_000 || kind == 0o120_000 {
                 if (tracked && matches()) || (!tracked && matches() && !self.skip(&path)) {
-                    found.push((path, Some(stat)));
+                    found.push((path, stat));
                 }
             } else if tracked && matches() {
                 found.push((path, None));

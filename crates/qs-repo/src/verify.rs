@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use rustc_hash::FxHashMap;
+use foldhash::HashMap;
 
 use qs_store::changelog::ChangelogEntry;
 use qs_store::revlog::{LastText, Revlog};
@@ -76,7 +76,7 @@ impl Report {
 }
 
 /// File nodes seen in manifests, with the linkrev that introduced each.
-type FileNodes = FxHashMap<Node, Option<i32>>;
+type FileNodes = HashMap<Node, Option<i32>>;
 
 /// Manifest entries are gathered per file in this many independent maps,
 /// filled in parallel (full snapshots repeat every entry, so this is most
@@ -119,7 +119,7 @@ impl NewEntries {
 /// Every file seen in a manifest with its nodes, sharded by path; paths
 /// are borrowed from the manifest texts.
 struct ManifestFiles<'a> {
-    shards: Vec<FxHashMap<&'a [u8], FileNodes>>,
+    shards: Vec<HashMap<&'a [u8], FileNodes>>,
 }
 
 impl<'a> ManifestFiles<'a> {
@@ -131,7 +131,7 @@ impl<'a> ManifestFiles<'a> {
         let shards = (0..SHARDS)
             .into_par_iter()
             .map(|shard| {
-                let mut map: FxHashMap<&'a [u8], FileNodes> = FxHashMap::default();
+                let mut map: HashMap<&'a [u8], FileNodes> = HashMap::default();
                 for (entries, lr) in per_rev.iter().zip(linkrevs) {
                     let Some(entries) = entries else { continue };
                     for entry in &entries.shards[shard] {
@@ -173,7 +173,7 @@ struct EntryChecker<'a> {
     label: &'a [u8],
     changelog_len: usize,
     /// Already-checked nodes and their revision.
-    seen: FxHashMap<Node, i32>,
+    seen: HashMap<Node, i32>,
 }
 
 impl<'a> EntryChecker<'a> {
@@ -182,7 +182,7 @@ impl<'a> EntryChecker<'a> {
             log,
             label,
             changelog_len,
-            seen: FxHashMap::default(),
+            seen: HashMap::default(),
         }
     }
 
@@ -410,9 +410,9 @@ pub fn verify(repo: &Repo) -> RepoResult<Report> {
 struct Changesets {
     report: Report,
     /// Each manifest node with the changesets naming it.
-    manifest_linkrevs: FxHashMap<Node, Vec<i32>>,
+    manifest_linkrevs: HashMap<Node, Vec<i32>>,
     /// Each file with the changesets listing it.
-    file_linkrevs: FxHashMap<Vec<u8>, Vec<i32>>,
+    file_linkrevs: HashMap<Vec<u8>, Vec<i32>>,
 }
 
 /// Checks every changeset: entries in parallel, then their linkrevs and
@@ -425,8 +425,8 @@ fn check_changesets(cl: &Revlog) -> Changesets {
         .collect();
     let mut report = Report::default();
     let mut cl_checker = EntryChecker::new(cl, b"changelog", cl_len);
-    let mut manifest_linkrevs: FxHashMap<Node, Vec<i32>> = FxHashMap::default();
-    let mut file_linkrevs: FxHashMap<Vec<u8>, Vec<i32>> = FxHashMap::default();
+    let mut manifest_linkrevs: HashMap<Node, Vec<i32>> = HashMap::default();
+    let mut file_linkrevs: HashMap<Vec<u8>, Vec<i32>> = HashMap::default();
     for (r, info) in infos.into_iter().enumerate() {
         let rev = Revision(r as i32);
         if let Ok(node) = cl.node(rev) {
