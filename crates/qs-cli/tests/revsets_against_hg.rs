@@ -501,3 +501,34 @@ fn single_revision_options_take_revsets() {
     }
     c.finish();
 }
+
+/// `first`, `limit` and `last` over per-revision filters stop early (they
+/// are evaluated over growing windows of revisions): on the 600-revision
+/// fixture, the answers — including errors — are hg's.
+#[test]
+fn early_stopping_selections_match_hg() {
+    let mut c = Checker::new("early_stopping_selections_match_hg");
+    for expr in [
+        "first(user(frank))",
+        "first(user(alice), 3)",
+        "last(user(erin), 2)",
+        "limit(desc(test), 5, 250)",
+        "limit(user(alice), 0)",
+        "last(not user(alice), 4)",
+        "first(date('>2013-10-01'))",
+        "last(date('<2013-06-01'), 2)",
+        "first(keyword(speed) - user(bob), 3)",
+        "first(branch(default) and desc(encoding), 2)",
+        "last(desc(e) and not merge(), 300)",
+        "first(user(alice), 1000)",
+        "first(user('nobody at all'))",
+        "last(user('nobody at all'), 2)",
+        "first(file('glob:**'), 2)",
+        "first(date('garbage'))",
+        "reverse(first(user(alice), 5))",
+        "first(user(alice), 5) and 500:",
+    ] {
+        c.fixture("linear", &["log", "-T", "{rev}\\n", "-r", expr]);
+    }
+    c.finish();
+}

@@ -26,6 +26,7 @@ mod similar;
 mod sort;
 mod sources;
 mod text;
+mod window;
 
 use std::cell::RefCell;
 

@@ -577,8 +577,8 @@ fn limit(
     if offset < 0 {
         return Err(ParseError::new("negative offset").into());
     }
-    let all = ev.getset(&ev.full(), Some(set), Order::Define)?;
     let (offset, lim) = (offset as usize, lim as usize);
+    let all = ev.getset_enough(set, offset.saturating_add(lim), false)?;
     let picked = all.slice(offset, offset.saturating_add(lim));
     Ok(if order == Order::Follow && lim > 1 {
         subset.and(&picked)
@@ -596,7 +596,10 @@ fn last(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>, order: Order) -> Re
     if lim < 0 {
         return Err(ParseError::new("negative number to select").into());
     }
-    let all = ev.getset(&ev.full(), list.first().copied(), Order::Define)?;
+    let Some(set) = list.first().copied() else {
+        return Err(ParseError::new("last requires one or two arguments").into());
+    };
+    let all = ev.getset_enough(set, lim as usize, true)?;
     let picked = all.reversed().slice(0, lim as usize);
     Ok(if order == Order::Follow && lim > 1 {
         subset.and(&picked)
