@@ -47,13 +47,15 @@ pub fn show_changeset(ui: &mut Ui<'_>, repo: &Repo, rev: Revision, copies: bool)
 /// rest.
 pub fn changeset_text(repo: &Repo, rev: Revision, flags: Flags) -> CliResult<(Vec<u8>, Vec<u8>)> {
     let debug = flags.debug;
-    let cs = repo.changeset(rev)?;
     if flags.quiet {
+        // Only the index is needed (hg does not read the entry either).
+        let node = repo.node(rev)?;
         return Ok((
-            format!("{}:{}\n", rev, node_text(&cs.node, debug)).into_bytes(),
+            format!("{}:{}\n", rev, node_text(&node, debug)).into_bytes(),
             Vec::new(),
         ));
     }
+    let cs = repo.changeset(rev)?;
     let mut head = Vec::with_capacity(64);
     field(
         &mut head,
