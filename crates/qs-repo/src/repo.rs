@@ -28,6 +28,7 @@ pub struct Repo {
     tags: OnceLock<Tags>,
     heads: OnceLock<Vec<Revision>>,
     branch_infos: OnceLock<Vec<BranchInfo>>,
+    changelog_meta: OnceLock<crate::changelog_meta::ChangelogMeta>,
     branchmap: OnceLock<BranchMap>,
     phases: OnceLock<Vec<qs_store::phases::Phase>>,
     /// Warnings met while loading (malformed bookmark or tag lines), for
@@ -60,6 +61,7 @@ impl Repo {
             tags: OnceLock::new(),
             heads: OnceLock::new(),
             branch_infos: OnceLock::new(),
+            changelog_meta: OnceLock::new(),
             branchmap: OnceLock::new(),
             phases: OnceLock::new(),
             warnings: Mutex::new(Vec::new()),
@@ -199,6 +201,21 @@ impl Repo {
             self.changelog.node(rev)?,
             &entry,
         ))
+    }
+
+    /// Every changeset's user and date from the persistent cache
+    /// ([`crate::changelog_meta`]), brought up to date first unless that
+    /// means parsing more than `budget` changesets (then `None`: the
+    /// caller parses the ones it needs).
+    pub fn changelog_meta(
+        &self,
+        budget: usize,
+    ) -> RepoResult<Option<&crate::changelog_meta::ChangelogMeta>> {
+        if let Some(meta) = self.changelog_meta.get() {
+            return Ok(Some(meta));
+        }
+        Ok(crate::changelog_meta::ChangelogMeta::load(self, budget)?
+            .map(|meta| self.changelog_meta.get_or_init(|| meta)))
     }
 
     /// The manifest of changeset `rev` (empty for null).

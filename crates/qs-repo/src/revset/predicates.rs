@@ -121,6 +121,14 @@ pub fn call(
             let what = String::from_utf8_lossy(name);
             let pattern = getstring(args, &format!("{what} requires a string"))?;
             let m = super::text::SubstringMatcher::new(pattern)?;
+            if let Some(meta) = meta_for(repo, subset)? {
+                let hits: Vec<bool> = meta.users().iter().map(|u| m.matches(u)).collect();
+                return Ok(subset.filter(|r| {
+                    meta.user_index(r)
+                        .and_then(|i| hits.get(i).copied())
+                        .unwrap_or(false)
+                }));
+            }
             subset.par_try_filter(|r| Ok(m.matches(&repo.changeset(r)?.user)))
         }
         b"desc" => {
@@ -143,6 +151,9 @@ pub fn call(
         b"date" => {
             let spec = getstring(args, "date requires a string")?;
             let range = crate::datespec::match_date(spec, &repo.clock()).map_err(date_error)?;
+            if let Some(meta) = meta_for(repo, subset)? {
+                return Ok(subset.filter(|r| range.matches(meta.date(r).seconds)));
+            }
             subset.par_try_filter(|r| Ok(range.matches(repo.changeset(r)?.date.seconds)))
         }
         b"file" => super::files::file(ev, subset, args),
@@ -801,6 +812,18 @@ fn split_pattern(text: &[u8]) -> (PatternKind, &[u8]) {
 }
 
 /// hg's `encoding.lower`: Unicode lowercase of UTF-8 text, ASCII otherwise.
+/// The cached users and dates, when `subset` is large enough for them to
+/// pay (see [`Repo::changelog_meta`]) and holds only real revisions.
+pub fn meta_for<'r>(
+    repo: &'r Repo,
+    subset: &RevSet,
+) -> RevsetResult<Option<&'r crate::changelog_meta::ChangelogMeta>> {
+    if subset.len() < 64 || subset.min().is_none_or(|r| r.0 < 0) {
+        return Ok(None);
+    }
+    Ok(repo.changelog_meta(subset.len())?)
+}
+
 pub fn lower(text: &[u8]) -> Vec<u8> {
     match std::str::from_utf8(text) {
         Ok(s) => s.to_lowercase().into_bytes(),

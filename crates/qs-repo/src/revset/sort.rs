@@ -111,8 +111,32 @@ pub fn sort(
         }
         return Ok(RevSet::List(sorted));
     }
-    // Changesets are independent: read and parse them in parallel.
     let repo = ev.repo;
+    // Users and dates come from the changelog cache when it pays.
+    let cached_keys = keys
+        .iter()
+        .all(|(k, _)| matches!(k, Key::Rev | Key::Date | Key::User));
+    if cached_keys {
+        if let Some(meta) = super::predicates::meta_for(repo, &revs)? {
+            let mut list = revs.to_vec();
+            for (key, reverse) in keys.iter().rev() {
+                list.sort_by(|a, b| {
+                    let ordering = match key {
+                        Key::Date => meta.date(*a).seconds.cmp(&meta.date(*b).seconds),
+                        Key::User => meta.user(*a).cmp(meta.user(*b)),
+                        _ => a.cmp(b),
+                    };
+                    if *reverse {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    }
+                });
+            }
+            return Ok(RevSet::List(list));
+        }
+    }
+    // Changesets are independent: read and parse them in parallel.
     let mut changesets: Vec<Changeset> = {
         use rayon::prelude::*;
         revs.to_vec()
