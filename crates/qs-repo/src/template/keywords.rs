@@ -252,6 +252,12 @@ impl Engine<'_> {
         let Some(rev) = m.ctx else {
             return Ok(Some(Value::None));
         };
+        // The index answers these: no need to read the changeset.
+        match name {
+            "rev" => return Ok(Some(Value::Int(i64::from(rev.0)))),
+            "node" if !rev.is_null() => return Ok(Some(text(self.repo.node(rev)?.hex()))),
+            _ => {}
+        }
         let cs = self.changeset(rev)?;
         let v = match name {
             "rev" => Value::Int(i64::from(rev.0)),
