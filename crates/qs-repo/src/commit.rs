@@ -14,8 +14,6 @@
 
 use std::collections::BTreeMap;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
 use qs_dirstate::Matcher;
 use qs_store::lock::Lock;
@@ -241,24 +239,6 @@ pub fn changelog_text(
     lines.join(&b'\n')
 }
 
-/// A working file's content and manifest flags (`l`, `x` or none).
-fn working_file(root: &Path, path: &[u8]) -> RepoResult<(Vec<u8>, &'static [u8])> {
-    let full = root.join(std::ffi::OsStr::from_bytes(path));
-    let io = |e| RepoError::Store(StoreError::io(&full, e));
-    let md = std::fs::symlink_metadata(&full).map_err(io)?;
-    if md.file_type().is_symlink() {
-        let target = std::fs::read_link(&full).map_err(io)?;
-        return Ok((target.as_os_str().as_bytes().to_vec(), b"l"));
-    }
-    let content = std::fs::read(&full).map_err(io)?;
-    let flags: &[u8] = if md.permissions().mode() & 0o100 != 0 {
-        b"x"
-    } else {
-        b""
-    };
-    Ok((content, flags))
-}
-
 /// What [`commit`] did.
 #[derive(Debug, Clone)]
 pub struct Committed {
@@ -292,25 +272,8 @@ pub fn commit(
     let linkrev = Revision(repo.len() as i32);
 
     let requirements = repo.requirements();
-    let vfs = StoreVfs::from_requirements(repo.dot_hg(), requirements);
-    let options = TransactionOptions {
-        vfs,
-        fncache: requirements.has("fncache"),
-        description: "commit".to_string(),
-        changelog_len: repo.len(),
-    };
+    let (mut tr, report_sink) = begin_transaction(repo, store_lock, "commit")?;
     let mut reports = Vec::new();
-    let report_sink = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let sink = report_sink.clone();
-    let mut tr = Transaction::begin(
-        store_lock,
-        options,
-        Box::new(move |m| {
-            if let Ok(mut v) = sink.lock() {
-                v.push(m.to_string());
-            }
-        }),
-    )?;
     let config = WriterConfig::from_requirements(requirements);
 
     // File revisions.
@@ -328,7 +291,7 @@ pub fn commit(
         let mut line = f.clone();
         line.push(b'\n');
         out.push((true, Message::Status(line)));
-        let (content, flags) = working_file(repo.root(), f)?;
+        let (content, flags) = crate::workfile::read(repo.root(), f)?;
         let parent = m1.get(f);
         let mut fparent1 = parent.map_or(NULL_NODE, |(n, _)| n);
         let mut copy: Option<(Vec<u8>, Node)> = None;
@@ -454,9 +417,39 @@ pub fn commit(
     Ok(Committed { node, rev })
 }
 
+/// Messages a transaction reports while it runs.
+pub(crate) type Reports = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// Begins a store transaction named `description` (hg's journal).
+pub(crate) fn begin_transaction<'l>(
+    repo: &Repo,
+    store_lock: &'l Lock,
+    description: &str,
+) -> RepoResult<(Transaction<'l>, Reports)> {
+    let requirements = repo.requirements();
+    let options = TransactionOptions {
+        vfs: StoreVfs::from_requirements(repo.dot_hg(), requirements),
+        fncache: requirements.has("fncache"),
+        description: description.to_string(),
+        changelog_len: repo.len(),
+    };
+    let report_sink: Reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = report_sink.clone();
+    let tr = Transaction::begin(
+        store_lock,
+        options,
+        Box::new(move |m| {
+            if let Ok(mut v) = sink.lock() {
+                v.push(m.to_string());
+            }
+        }),
+    )?;
+    Ok((tr, report_sink))
+}
+
 /// Replaces a file written through the transaction: backed up first,
 /// then atomically replaced.
-fn replace_file(
+pub(crate) fn replace_file(
     tr: &mut Transaction<'_>,
     location: Location,
     name: &[u8],
@@ -510,7 +503,7 @@ fn register_phase(
 
 /// hg's `bookmarks.update`: the active bookmark follows the commit when
 /// it was on the parent.
-fn move_active_bookmark(
+pub(crate) fn move_active_bookmark(
     repo: &Repo,
     tr: &mut Transaction<'_>,
     p1: &Node,

@@ -12,6 +12,8 @@ pub mod diff;
 pub mod dirstate_parents;
 pub mod discovery;
 pub mod error;
+pub mod merge;
+pub mod marks;
 pub mod names;
 pub mod pathaudit;
 pub mod repo;
@@ -24,6 +26,7 @@ pub mod tracking;
 pub mod util;
 pub mod verify;
 pub mod wdirstate;
+pub mod workfile;
 pub mod working;
 
 pub use changeset::Changeset;

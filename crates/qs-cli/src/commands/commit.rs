@@ -478,17 +478,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     };
     let mut notes = Vec::new();
     let result = commit::commit(repo, &mut ds, &prepared, &info, &_store_lock, &mut notes);
-    for (verbose_only, m) in &notes {
-        match m {
-            Message::Status(text) if *verbose_only => {
-                if inv.ui.verbose() {
-                    inv.ui.write(text)?;
-                }
-            }
-            Message::Status(text) => inv.ui.status_bytes(text)?,
-            Message::Warn(text) => inv.ui.warn_bytes(text)?,
-        }
-    }
+    super::wlock::show_notes(&mut inv.ui, &notes)?;
     let committed = result?;
     if let Some((new_head, reopen)) = p1_branch_head_change {
         if new_head {

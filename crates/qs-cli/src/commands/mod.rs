@@ -35,6 +35,7 @@ pub mod remove;
 pub mod root;
 pub mod status;
 pub mod tags;
+pub mod update;
 pub mod verify;
 pub mod version;
 pub mod wlock;
@@ -141,6 +142,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &root::COMMAND,
     &status::COMMAND,
     &tags::COMMAND,
+    &update::COMMAND,
     &verify::COMMAND,
     &version::COMMAND,
 ];
