@@ -28,10 +28,12 @@ pub mod help;
 pub mod identify;
 pub mod log;
 pub mod manifest;
+pub mod merge;
 pub mod parents;
 pub mod paths;
 pub mod recover;
 pub mod remove;
+pub mod resolve;
 pub mod root;
 pub mod status;
 pub mod tags;
@@ -135,10 +137,12 @@ pub const COMMANDS: &[&CommandDef] = &[
     &identify::COMMAND,
     &log::COMMAND,
     &manifest::COMMAND,
+    &merge::COMMAND,
     &parents::COMMAND,
     &paths::COMMAND,
     &recover::COMMAND,
     &remove::COMMAND,
+    &resolve::COMMAND,
     &root::COMMAND,
     &status::COMMAND,
     &tags::COMMAND,

@@ -620,12 +620,16 @@ impl Apply<'_> {
             crate::workfile::set_flags(root, f, flags)?;
             stats.updated += 1;
         }
-        let merges: Vec<(Vec<u8>, Action)> = plan
-            .actions
-            .iter()
-            .filter(|(_, a)| matches!(a, Action::Merge | Action::ChangedDeleted | Action::DeletedChanged))
-            .map(|(f, a)| (f.clone(), a.clone()))
-            .collect();
+        // hg's order: change/delete, then delete/change, then merges.
+        let mut merges: Vec<(Vec<u8>, Action)> = Vec::new();
+        for kind in [Action::ChangedDeleted, Action::DeletedChanged, Action::Merge] {
+            merges.extend(
+                plan.actions
+                    .iter()
+                    .filter(|(_, a)| **a == kind)
+                    .map(|(f, a)| (f.clone(), a.clone())),
+            );
+        }
         for (f, a) in &merges {
             self.add_to_state(&mut ms, f, a)?;
             ms_dirty = true;
@@ -704,4 +708,77 @@ impl Apply<'_> {
         let _ = self.m1;
         Ok(())
     }
+}
+
+/// `hg resolve` without `-m`/`-u`: re-merges `files` of the merge state
+/// (each saved first to `FILE.orig`, as hg's `.resolve` dance leaves it)
+/// and records what the results imply in the dirstate. Returns whether
+/// any merge failed.
+pub fn remerge(
+    repo: &Repo,
+    ds: &mut WorkingDirstate,
+    ms: &mut MergeState,
+    files: &[Vec<u8>],
+    display: &dyn Fn(&[u8]) -> Vec<u8>,
+    merge_tool: Option<&str>,
+    out: &mut Notes,
+) -> RepoResult<bool> {
+    use std::os::unix::ffi::OsStrExt;
+    let labels: Vec<String> = ms
+        .labels
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .collect();
+    let label = |i: usize, default: &'static str| labels.get(i).map_or(default, String::as_str);
+    let p1 = rev_of(repo, &ds.map.parents.0)?;
+    let fm = filemerge::FileMerge {
+        repo,
+        labels: [label(0, "local"), label(1, "other"), label(2, "base")],
+        display,
+        merge_tool,
+        local_parent: p1,
+    };
+    let branch_merge = !ds.map.parents.1.is_null();
+    let mut failed = false;
+    let mut plan = actions::Plan::default();
+    for f in files {
+        let full = repo.root().join(std::ffi::OsStr::from_bytes(f));
+        let saved = [f.as_slice(), b".resolve"].concat();
+        let saved_path = repo.root().join(std::ffi::OsStr::from_bytes(&saved));
+        let had_file = std::fs::copy(&full, &saved_path).is_ok();
+        let outcome = fm.resolve(ms, f, out);
+        ms.write(repo.dot_hg())?;
+        let outcome = outcome?;
+        if outcome.result.is_some_and(|r| r != 0) {
+            failed = true;
+        }
+        if let Some(a) = outcome.action {
+            plan.actions.insert(f.clone(), a);
+        }
+        if let Some(e) = outcome.extra {
+            plan.extra_dirstate.push((f.clone(), e));
+        }
+        if had_file {
+            let orig = repo
+                .root()
+                .join(std::ffi::OsStr::from_bytes(&[f.as_slice(), b".orig"].concat()));
+            std::fs::rename(&saved_path, &orig).map_err(|e| qs_store::StoreError::io(&orig, e))?;
+        }
+    }
+    record(ds, &plan, branch_merge, &FileData::new());
+    ds.write(repo)?;
+    Ok(failed)
+}
+
+/// hg's `hasconflictmarkers`: a line that is a conflict marker.
+pub fn has_conflict_markers(data: &[u8]) -> bool {
+    data.split(|&b| b == b'\n').any(|line| {
+        line.starts_with(b"<<<<<<<")
+            || line.starts_with(b"=======")
+            || line.starts_with(b">>>>>>>")
+            || line.starts_with(b"------- ")
+            || line.starts_with(b"+++++++ ")
+    })
 }
