@@ -35,6 +35,8 @@ pub struct Prepared {
     pub status: Status,
     /// The working directory's first parent.
     pub p1: Revision,
+    /// The second parent (null outside a merge).
+    pub p2: Revision,
     /// The branch being committed to (`.hg/branch`).
     pub branch: Vec<u8>,
 }
@@ -51,7 +53,7 @@ impl Prepared {
         } else {
             repo.branch_infos()?[self.p1.0 as usize].branch.clone()
         };
-        Ok(!(files || close_branch || parent_branch != self.branch))
+        Ok(!(files || close_branch || parent_branch != self.branch || !self.p2.is_null()))
     }
 }
 
@@ -69,10 +71,10 @@ pub fn patterns_are_literal(req: &StatusRequest) -> bool {
             })
 }
 
-/// Computes what would be committed; refuses what hg refuses: merges
-/// (not supported by qs yet), named files that do not exist, are not
-/// tracked or match nothing. Clean files the status was unsure about are
-/// recorded in `ds`, as hg does.
+/// Computes what would be committed; refuses what hg refuses: partial
+/// commits of a merge, named files that do not exist, are not tracked or
+/// match nothing, unresolved merge conflicts. Clean files the status was
+/// unsure about are recorded in `ds`, as hg does.
 pub fn prepare(
     repo: &Repo,
     ds: &mut WorkingDirstate,
@@ -80,9 +82,15 @@ pub fn prepare(
     matcher: &Matcher,
     out: &mut Vec<Message>,
 ) -> RepoResult<Prepared> {
-    if !ds.map.parents.1.is_null() {
+    let merging = !ds.map.parents.1.is_null();
+    if merging && !(req.patterns.is_empty() && req.include.is_empty() && req.exclude.is_empty()) {
+        return Err(RepoError::Message(
+            "cannot partially commit a merge (do not specify files or patterns)".into(),
+        ));
+    }
+    if merging && ds.map.copies_len() > 0 {
         return Err(RepoError::WithHint {
-            message: "committing a merge is not supported by qs yet".into(),
+            message: "committing a merge with copies or renames is not supported by qs yet".into(),
             hint: "use Mercurial's 'hg' for this command line".into(),
         });
     }
@@ -109,9 +117,22 @@ pub fn prepare(
     if patterns_are_literal(&req) {
         check_patterns(repo, ds, matcher, &st, p1)?;
     }
+    let ms = crate::merge::state::MergeState::read(repo.dot_hg())?;
+    if ms.active() && !ms.unresolved().is_empty() {
+        return Err(RepoError::Message(
+            "unresolved merge conflicts (see 'hg help resolve')".into(),
+        ));
+    }
+    let p2_node = ds.map.parents.1;
+    let p2 = if p2_node.is_null() {
+        NULL_REVISION
+    } else {
+        repo.changelog().rev_of_node(&p2_node)?.unwrap_or(NULL_REVISION)
+    };
     Ok(Prepared {
         status: st,
         p1,
+        p2,
         branch: crate::working::branch(repo)?,
     })
 }
@@ -239,6 +260,27 @@ pub fn changelog_text(
     lines.join(&b'\n')
 }
 
+/// Whether file revision `a` of `path` is an ancestor of (or is) `b`.
+fn file_ancestor(repo: &Repo, path: &[u8], a: &Node, b: &Node) -> RepoResult<bool> {
+    let log = repo.filelog(path)?;
+    let (Some(ra), Some(rb)) = (log.rev_of_node(a)?, log.rev_of_node(b)?) else {
+        return Ok(false);
+    };
+    let mut stack = vec![rb];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(r) = stack.pop() {
+        if r == ra {
+            return Ok(true);
+        }
+        for p in log.parents(r)? {
+            if p != NULL_REVISION && p.0 >= ra.0 && seen.insert(p) {
+                stack.push(p);
+            }
+        }
+    }
+    Ok(false)
+}
+
 /// What [`commit`] did.
 #[derive(Debug, Clone)]
 pub struct Committed {
@@ -269,6 +311,15 @@ pub fn commit(
     let p1_node = repo.node(p1)?;
     let cs1 = repo.changeset(p1)?;
     let m1 = repo.manifest(&cs1.manifest)?;
+    let p2 = prepared.p2;
+    let p2_node = repo.node(p2)?;
+    let cs2 = repo.changeset(p2)?;
+    let m2 = repo.manifest(&cs2.manifest)?;
+    let ms = if p2.is_null() {
+        crate::merge::state::MergeState::default()
+    } else {
+        crate::merge::state::MergeState::read(repo.dot_hg())?
+    };
     let linkrev = Revision(repo.len() as i32);
 
     let requirements = repo.requirements();
@@ -294,6 +345,7 @@ pub fn commit(
         let (content, flags) = crate::workfile::read(repo.root(), f)?;
         let parent = m1.get(f);
         let mut fparent1 = parent.map_or(NULL_NODE, |(n, _)| n);
+        let mut fparent2 = m2.get(f).map_or(NULL_NODE, |(n, _)| n);
         let mut copy: Option<(Vec<u8>, Node)> = None;
         if let Some(source) = ds.map.copy_source(f).filter(|s| *s != f.as_slice()) {
             match m1.get(source) {
@@ -313,15 +365,33 @@ pub fn commit(
                     ),
                 )),
             }
+        } else if fparent1.is_null() {
+            fparent1 = fparent2;
+            fparent2 = NULL_NODE;
+        } else if !fparent2.is_null() {
+            if ms.extra(f, b"filenode-source") == Some(b"other") {
+                fparent1 = fparent2;
+                fparent2 = NULL_NODE;
+            } else if ms.active() && ms.extra(f, b"merged") != Some(b"yes") {
+                fparent2 = NULL_NODE;
+            } else if file_ancestor(repo, f, &fparent1, &fparent2)? {
+                fparent1 = fparent2;
+                fparent2 = NULL_NODE;
+            } else if file_ancestor(repo, f, &fparent2, &fparent1)? {
+                fparent2 = NULL_NODE;
+            }
         }
-        let changed =
-            fparent1.is_null() || copy.is_some() || repo.file_content(f, &fparent1)? != content;
+        let changed = !fparent2.is_null()
+            || fparent1.is_null()
+            || copy.is_some()
+            || repo.file_content(f, &fparent1)? != content;
         let node = if changed {
             let radix = [b"data/".as_slice(), f].concat();
             let mut writer = RevlogWriter::open(&mut tr, RevlogKind::Filelog, &radix, &config)?;
             let p1rev = writer.rev_of_node(&fparent1).unwrap_or(NULL_REVISION);
+            let p2rev = writer.rev_of_node(&fparent2).unwrap_or(NULL_REVISION);
             let text = filelog_text(&content, copy.as_ref().map(|(s, n)| (s.as_slice(), n)));
-            let rev = writer.add(&mut tr, &text, p1rev, NULL_REVISION, linkrev)?;
+            let rev = writer.add(&mut tr, &text, p1rev, p2rev, linkrev)?;
             touched.push(f.clone());
             writer.node(rev)?
         } else {
@@ -332,8 +402,23 @@ pub fn commit(
         };
         manifest.insert(f.clone(), (node, flags.to_vec()));
     }
+    let ancestors = if p2.is_null() {
+        Vec::new()
+    } else {
+        crate::changes::common_ancestor_heads(repo, p1, p2)?
+            .into_iter()
+            .map(|r| repo.manifest_of(r))
+            .collect::<RepoResult<Vec<_>>>()?
+    };
     for f in &st.removed {
-        if manifest.remove(f).is_some() {
+        let dropped = manifest.remove(f).is_some();
+        let listed = if p2.is_null() {
+            dropped
+        } else {
+            (m1.get(f).is_some() || m2.get(f).is_some())
+                && !crate::changes::deletion_from_parent(f, &m1, &m2, &ancestors)
+        };
+        if listed {
             touched.push(f.clone());
         }
     }
@@ -356,7 +441,8 @@ pub fn commit(
         }
         let mut writer = RevlogWriter::open(&mut tr, RevlogKind::Manifest, b"00manifest", &config)?;
         let mp1 = writer.rev_of_node(&cs1.manifest).unwrap_or(NULL_REVISION);
-        let rev = writer.add(&mut tr, &text, mp1, NULL_REVISION, linkrev)?;
+        let mp2 = writer.rev_of_node(&cs2.manifest).unwrap_or(NULL_REVISION);
+        let rev = writer.add(&mut tr, &text, mp1, mp2, linkrev)?;
         writer.node(rev)?
     } else {
         cs1.manifest
@@ -382,12 +468,13 @@ pub fn commit(
     );
     let mut cl = RevlogWriter::open(&mut tr, RevlogKind::Changelog, b"00changelog", &config)?;
     let p1rev = cl.rev_of_node(&p1_node).unwrap_or(NULL_REVISION);
-    let rev = cl.add(&mut tr, &text, p1rev, NULL_REVISION, linkrev)?;
+    let p2rev = cl.rev_of_node(&p2_node).unwrap_or(NULL_REVISION);
+    let rev = cl.add(&mut tr, &text, p1rev, p2rev, linkrev)?;
     let node = cl.node(rev)?;
     drop(cl);
 
-    register_phase(repo, &mut tr, p1, rev, node, info.phase)?;
-    move_active_bookmark(repo, &mut tr, &p1_node, &node)?;
+    register_phase(repo, &mut tr, &[p1, p2], rev, node, info.phase)?;
+    move_active_bookmark(repo, &mut tr, &[p1_node, p2_node], &node)?;
     tr.commit()?;
     if let Ok(mut v) = report_sink.lock() {
         reports.append(&mut v);
@@ -412,8 +499,11 @@ pub fn commit(
     for f in &st.removed {
         ds.map.drop_entry(f);
     }
-    ds.map.set_parents(node, NULL_NODE, false);
+    ds.map.set_parents(node, NULL_NODE, !p2.is_null());
     ds.write(repo)?;
+    if ms.active() || repo.dot_hg().join("merge").exists() {
+        crate::merge::state::MergeState::clear(repo.dot_hg())?;
+    }
     Ok(Committed { node, rev })
 }
 
@@ -468,12 +558,15 @@ pub(crate) fn replace_file(
 fn register_phase(
     repo: &Repo,
     tr: &mut Transaction<'_>,
-    p1: Revision,
+    parents: &[Revision],
     rev: Revision,
     node: Node,
     phase: Phase,
 ) -> RepoResult<()> {
-    let parent_phase = repo.phase(p1)?;
+    let mut parent_phase = Phase::Public;
+    for p in parents {
+        parent_phase = parent_phase.max(repo.phase(*p)?);
+    }
     if phase == Phase::Public || parent_phase >= phase {
         return Ok(());
     }
@@ -506,14 +599,14 @@ fn register_phase(
 pub(crate) fn move_active_bookmark(
     repo: &Repo,
     tr: &mut Transaction<'_>,
-    p1: &Node,
+    parents: &[Node],
     node: &Node,
 ) -> RepoResult<()> {
     let marks = repo.bookmarks()?;
     let Some(active) = &marks.active else {
         return Ok(());
     };
-    if marks.get(active) != Some(*p1) {
+    if !marks.get(active).is_some_and(|m| parents.contains(&m)) {
         return Ok(());
     }
     let (location, file) = if repo.requirements().has("bookmarksinstore") {

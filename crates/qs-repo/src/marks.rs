@@ -51,7 +51,7 @@ pub fn advance_active(repo: &Repo, store_lock: &Lock, from: &Node, to: &Node) ->
         return Ok(false);
     }
     let (mut tr, _reports) = crate::commit::begin_transaction(repo, store_lock, "bookmark")?;
-    crate::commit::move_active_bookmark(repo, &mut tr, from, to)?;
+    crate::commit::move_active_bookmark(repo, &mut tr, &[*from], to)?;
     tr.commit()?;
     Ok(true)
 }
