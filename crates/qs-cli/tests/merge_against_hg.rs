@@ -12,7 +12,8 @@ mod wcommon;
 
 use wcommon::{check_all, Base, Scenario};
 
-const HGRC: &str = "printf '[ui]\\nmerge = internal:merge\\n[devel]\\ndefault-date = 0 0\\n' >> .hg/hgrc";
+const HGRC: &str =
+    "printf '[ui]\\nmerge = internal:merge\\n[devel]\\ndefault-date = 0 0\\n' >> .hg/hgrc";
 
 /// Two heads from revision 0: "local" (1) and "other" (2), touching
 /// files every way a merge distinguishes; the working directory at 1.
@@ -49,15 +50,18 @@ fn scenarios(config: &'static [&'static str]) -> Vec<Scenario> {
     let (h, c) = ("true", "true");
     let d = ["-d", "0 0"];
     vec![
-        s(cb, c).step(&["merge"])
+        s(cb, c)
+            .step(&["merge"])
             .step(&["resolve", "-l"])
             .step(&["commit", "-m", "merged", d[0], d[1]]),
-        s(cb, c).step(&["merge", "-v", "2"])
+        s(cb, c)
+            .step(&["merge", "-v", "2"])
             .step(&["commit", "-m", "partial", d[0], d[1], "f"])
             .step(&["merge", "2"])
             .step(&["up", "0"])
             .step(&["merge", "--abort"]),
-        s(hb, h).step(&["merge"])
+        s(hb, h)
+            .step(&["merge"])
             .step(&["resolve", "-l"])
             .step(&["commit", "-m", "unresolved", d[0], d[1]])
             .step(&["resolve", "-m", "conflict"])
@@ -66,7 +70,8 @@ fn scenarios(config: &'static [&'static str]) -> Vec<Scenario> {
             .step(&["resolve", "--all"])
             .step(&["resolve", "-m"])
             .step(&["commit", "-m", "merged", d[0], d[1]]),
-        s(hb, h).step(&["merge", "-r", "2"])
+        s(hb, h)
+            .step(&["merge", "-r", "2"])
             .step(&["resolve", "conflict"])
             .step(&["resolve", "nothing-here"])
             .step(&["resolve"])
@@ -75,9 +80,15 @@ fn scenarios(config: &'static [&'static str]) -> Vec<Scenario> {
             .step(&["merge", "--abort"]),
         s(hb, &format!("{h}; hg merge -q 2 || true"))
             .step(&["resolve", "-l"])
-            .step(&["resolve", "-m", "--config", "commands.resolve.mark-check=warn"])
+            .step(&[
+                "resolve",
+                "-m",
+                "--config",
+                "commands.resolve.mark-check=warn",
+            ])
             .step(&["commit", "-m", "after hg's merge", d[0], d[1]]),
-        s(hb, h).step(&["merge", "-q", "2"])
+        s(hb, h)
+            .step(&["merge", "-q", "2"])
             .step(&["resolve", "-l"])
             .step(&["up", "0"])
             .step(&["merge", "2"]),
@@ -89,12 +100,14 @@ fn scenarios(config: &'static [&'static str]) -> Vec<Scenario> {
             .step(&["merge"])
             .step(&["merge", "nonexistent"])
             .step(&["merge", "--abort"]),
-        s(cb, &format!("{c}; hg merge -q; hg ci -qm m; echo x > x; hg ci -Aqm x"))
-            .step(&["merge"])
-            .step(&["resolve", "-l"])
-            .step(&["resolve", "-m"]),
-        s(cb, &format!("{c}; echo n > n"))
-            .step(&["merge", "2"]),
+        s(
+            cb,
+            &format!("{c}; hg merge -q; hg ci -qm m; echo x > x; hg ci -Aqm x"),
+        )
+        .step(&["merge"])
+        .step(&["resolve", "-l"])
+        .step(&["resolve", "-m"]),
+        s(cb, &format!("{c}; echo n > n")).step(&["merge", "2"]),
     ]
 }
 
@@ -131,9 +144,9 @@ fn merge_state_interoperates_with_hg() {
                 Base::Fixture(wcommon::template(&[], &h)),
                 "hg merge -q 2 || true; hg resolve -q -m conflict",
             )
-                .step(&["resolve", "-l"])
-                .step(&["resolve", "-m"])
-                .step(&["commit", "-m", "qs finishes hg's merge", d[0], d[1]]),
+            .step(&["resolve", "-l"])
+            .step(&["resolve", "-m"])
+            .step(&["commit", "-m", "qs finishes hg's merge", d[0], d[1]]),
         ],
     );
     // qs merges; the real hg reads the state and finishes.
@@ -154,10 +167,18 @@ fn merge_state_interoperates_with_hg() {
     );
     let marked = wcommon::hg(&root, home.path(), &["resolve", "-m", "--all"]);
     assert_eq!(marked.code, 0, "{}", marked.stderr_str());
-    let commit = wcommon::hg(&root, home.path(), &["commit", "-m", "hg finishes qs's merge"]);
+    let commit = wcommon::hg(
+        &root,
+        home.path(),
+        &["commit", "-m", "hg finishes qs's merge"],
+    );
     assert_eq!(commit.code, 0, "{}", commit.stderr_str());
     let verify = wcommon::hg(&root, home.path(), &["verify", "-q"]);
     assert_eq!(verify.code, 0, "{}", verify.stderr_str());
-    let parents = wcommon::hg(&root, home.path(), &["log", "-r", ".", "-T", "{p1rev} {p2rev}"]);
+    let parents = wcommon::hg(
+        &root,
+        home.path(),
+        &["log", "-r", ".", "-T", "{p1rev} {p2rev}"],
+    );
     assert_eq!(parents.stdout_str(), "1 2");
 }

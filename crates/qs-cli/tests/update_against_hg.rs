@@ -14,7 +14,8 @@ mod wcommon;
 use wcommon::{check_all, Base, Scenario};
 
 /// hg's internal merge for both tools, and fixed commit dates.
-const HGRC: &str = "printf '[ui]\\nmerge = internal:merge\\n[devel]\\ndefault-date = 0 0\\n' >> .hg/hgrc";
+const HGRC: &str =
+    "printf '[ui]\\nmerge = internal:merge\\n[devel]\\ndefault-date = 0 0\\n' >> .hg/hgrc";
 
 /// Two lines of history with a branch, a bookmark, exec bits, a symlink
 /// and a file that becomes a directory.
@@ -45,14 +46,18 @@ fn scenarios(config: &'static [&'static str]) -> Vec<Scenario> {
             .step(&["up", "-v", "1"])
             .step(&["up", "book"])
             .step(&["up", "0"]),
-        s(&format!("{h}; hg up -q 1; hg bookmark -q -i; hg up -q book"))
-            .step(&["up"])
-            .step(&["up", "stable"]),
-        s(&format!("{h}; echo dirty >> a; echo n > n; hg add n; hg rm -q m"))
-            .step(&["up", "1"])
-            .step(&["up", "stable"])
-            .step(&["up", "-c", "2"])
-            .step(&["up", "-m", "stable"]),
+        s(&format!(
+            "{h}; hg up -q 1; hg bookmark -q -i; hg up -q book"
+        ))
+        .step(&["up"])
+        .step(&["up", "stable"]),
+        s(&format!(
+            "{h}; echo dirty >> a; echo n > n; hg add n; hg rm -q m"
+        ))
+        .step(&["up", "1"])
+        .step(&["up", "stable"])
+        .step(&["up", "-c", "2"])
+        .step(&["up", "-m", "stable"]),
         s(&format!("{h}; printf '1\\n2y\\n3\\n' > m"))
             .step(&["up", "2"])
             .step(&["up", "0"])
@@ -61,25 +66,33 @@ fn scenarios(config: &'static [&'static str]) -> Vec<Scenario> {
             .step(&["up", "--config", "commands.update.check=noconflict", "2"])
             .step(&["up", "--config", "commands.update.check=abort", "2"])
             .step(&["up", "--config", "commands.update.check=none", "stable"]),
-        s(&format!("{h}; echo dirty >> a"))
-            .step(&["up", "--config", "commands.update.check=noconflict", "stable"]),
-        s(&format!("{h}; echo other > new; rm f; mkdir f; echo x > f/untracked"))
-            .step(&["up", "1"])
-            .step(&["up", "-C", "1"]),
-        s(&format!("{h}; echo new > new"))
-            .step(&["up", "1"]),
+        s(&format!("{h}; echo dirty >> a")).step(&[
+            "up",
+            "--config",
+            "commands.update.check=noconflict",
+            "stable",
+        ]),
+        s(&format!(
+            "{h}; echo other > new; rm f; mkdir f; echo x > f/untracked"
+        ))
+        .step(&["up", "1"])
+        .step(&["up", "-C", "1"]),
+        s(&format!("{h}; echo new > new")).step(&["up", "1"]),
         s(h).step(&["up", "-C", "-c", "1"])
             .step(&["up", "-r", "1", "2"])
             .step(&["up", "nonexistent"])
             .step(&["up", "--config", "commands.update.requiredest=yes"])
             .step(&["up", "-d", "today", "1"]),
-        s(&format!("{h}; hg up -q 2; hg ci -q --close-branch -m closed; hg up -q 0"))
-            .step(&["up"]),
-        s(&format!("{h}; hg up -q 1; echo x >> a; hg ci -qm head2; hg up -q 1"))
-            .step(&["up"])
-            .step(&["up", "1"]),
-        s(&format!("{h}; hg up -q null"))
-            .step(&["up"]),
+        s(&format!(
+            "{h}; hg up -q 2; hg ci -q --close-branch -m closed; hg up -q 0"
+        ))
+        .step(&["up"]),
+        s(&format!(
+            "{h}; hg up -q 1; echo x >> a; hg ci -qm head2; hg up -q 1"
+        ))
+        .step(&["up"])
+        .step(&["up", "1"]),
+        s(&format!("{h}; hg up -q null")).step(&["up"]),
     ]
 }
 

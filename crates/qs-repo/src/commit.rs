@@ -127,7 +127,9 @@ pub fn prepare(
     let p2 = if p2_node.is_null() {
         NULL_REVISION
     } else {
-        repo.changelog().rev_of_node(&p2_node)?.unwrap_or(NULL_REVISION)
+        repo.changelog()
+            .rev_of_node(&p2_node)?
+            .unwrap_or(NULL_REVISION)
     };
     Ok(Prepared {
         status: st,

@@ -44,7 +44,12 @@ pub fn read(root: &Path, path: &[u8]) -> RepoResult<(Vec<u8>, &'static [u8])> {
 /// executable); returns the written file's `lstat` (for the dirstate).
 /// An empty directory tree in the way is removed first (hg's
 /// `clearunknown`); missing parent directories are created.
-pub fn write(root: &Path, path: &[u8], content: &[u8], flags: &[u8]) -> RepoResult<std::fs::Metadata> {
+pub fn write(
+    root: &Path,
+    path: &[u8],
+    content: &[u8],
+    flags: &[u8],
+) -> RepoResult<std::fs::Metadata> {
     crate::pathaudit::audit(root, path)?;
     let full = os_path(root, path);
     clear_directory(root, &full)?;

@@ -442,7 +442,12 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     }
     let prepared = prepared?;
     let p1_branch_head_change = if report_heads {
-        Some(head_change(repo, [prepared.p1, prepared.p2], &prepared.branch, close)?)
+        Some(head_change(
+            repo,
+            [prepared.p1, prepared.p2],
+            &prepared.branch,
+            close,
+        )?)
     } else {
         None
     };

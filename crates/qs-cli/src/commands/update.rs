@@ -23,7 +23,11 @@ pub const COMMAND: CommandDef = CommandDef {
     synopsis: "update [-C|-c|-m] [-d DATE] [[-r] REV]",
     summary: "update working directory (or switch revisions)",
     options: &[
-        OptSpec::flag(Some('C'), "clean", "discard uncommitted changes (no backup)"),
+        OptSpec::flag(
+            Some('C'),
+            "clean",
+            "discard uncommitted changes (no backup)",
+        ),
         OptSpec::flag(Some('c'), "check", "require clean working directory"),
         OptSpec::flag(Some('m'), "merge", "merge uncommitted changes"),
         OptSpec::value(Some('d'), "date", "DATE", "tipmost revision matching date"),
@@ -42,7 +46,9 @@ pub fn at_most_one(inv: &Invocation<'_, '_>, names: &[&str]) -> CliResult<()> {
     for name in names {
         if inv.opts.flag(name) || inv.opts.value(name).is_some_and(|v| !v.is_empty()) {
             if let Some(p) = previous {
-                return Err(CliError::abort(format!("cannot specify both --{p} and --{name}")));
+                return Err(CliError::abort(format!(
+                    "cannot specify both --{p} and --{name}"
+                )));
             }
             previous = Some(name);
         }
@@ -108,7 +114,11 @@ fn update_check(inv: &Invocation<'_, '_>) -> UpdateCheck {
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     at_most_one(inv, &["clean", "check", "merge"])?;
-    let rev_opt = inv.opts.value("rev").filter(|r| !r.is_empty()).map(str::to_string);
+    let rev_opt = inv
+        .opts
+        .value("rev")
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
     let node_arg = inv.opts.positionals.first().cloned();
     if rev_opt.is_some() && node_arg.is_some() {
         return Err(CliError::abort("please specify just one revision"));
@@ -134,10 +144,12 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     }
     let clean = inv.opts.flag("clean");
     let check_abort = inv.opts.flag("check")
-        || (!inv.opts.flag("merge") && inv.config.get_str("commands", "update.check").as_deref() == Some("abort"));
+        || (!inv.opts.flag("merge")
+            && inv.config.get_str("commands", "update.check").as_deref() == Some("abort"));
     let check = update_check(inv);
     let tool = merge_tool(inv)?;
-    let remove_empty_dirs = super::wlock::config_bool(inv, "experimental", "removeemptydirs", true)?;
+    let remove_empty_dirs =
+        super::wlock::config_bool(inv, "experimental", "removeemptydirs", true)?;
     let _wlock = super::wlock::take_wlock(inv)?;
     let repo = require(&inv.repo)?;
     let target = match &spec {
@@ -159,7 +171,11 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let mut ds = WorkingDirstate::load(repo)?;
     if check_abort && !clean {
         let st = qs_repo::status::status(repo, &Default::default(), &mut Vec::new())?;
-        if !(st.modified.is_empty() && st.added.is_empty() && st.removed.is_empty() && st.deleted.is_empty()) {
+        if !(st.modified.is_empty()
+            && st.added.is_empty()
+            && st.removed.is_empty()
+            && st.deleted.is_empty())
+        {
             return Err(CliError::abort("uncommitted changes"));
         }
     }
@@ -168,7 +184,11 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         target,
         branch_merge: false,
         force: clean,
-        check: if check_abort { UpdateCheck::None } else { check },
+        check: if check_abort {
+            UpdateCheck::None
+        } else {
+            check
+        },
         labels: Some(["working copy", "destination", "working copy parent"]),
         remove_empty_dirs,
         display: &display,
@@ -180,7 +200,8 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let stats = result?;
     show_stats(inv, &stats)?;
     if stats.unresolved > 0 {
-        inv.ui.status("use 'hg resolve' to retry unresolved file merges\n")?;
+        inv.ui
+            .status("use 'hg resolve' to retry unresolved file merges\n")?;
     }
     let unresolved = stats.unresolved > 0;
     let repo = require(&inv.repo)?;

@@ -320,7 +320,10 @@ pub fn template(config: &'static [&'static str], script: &str) -> &'static str {
     use std::sync::{Mutex, OnceLock};
     static MADE: OnceLock<Mutex<HashMap<String, &'static str>>> = OnceLock::new();
     let key = format!("{config:?}\n{script}");
-    let mut made = MADE.get_or_init(|| Mutex::new(HashMap::new())).lock().unwrap();
+    let mut made = MADE
+        .get_or_init(|| Mutex::new(HashMap::new()))
+        .lock()
+        .unwrap();
     if let Some(path) = made.get(&key) {
         return path;
     }

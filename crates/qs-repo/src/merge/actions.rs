@@ -62,13 +62,16 @@ impl Action {
     }
 }
 
+/// Merge-state extras of one file: `(key, value)` pairs.
+pub type CommitInfo = Vec<(&'static [u8], &'static [u8])>;
+
 /// The actions and the commit information a merge records.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub actions: BTreeMap<Vec<u8>, Action>,
     /// Extras for the merge state (`filenode-source`,
     /// `merge-removal-candidate`).
-    pub commit_info: BTreeMap<Vec<u8>, Vec<(&'static [u8], &'static [u8])>>,
+    pub commit_info: BTreeMap<Vec<u8>, CommitInfo>,
     /// Dirstate changes of kept changed/deleted conflicts.
     pub extra_dirstate: Vec<(Vec<u8>, super::Extra)>,
 }

@@ -33,7 +33,12 @@ fn branch_of(repo: &Repo, rev: Revision) -> RepoResult<Vec<u8>> {
 
 /// The tip-most head of `branch` (open ones only unless `closed`) that
 /// descends from `start`.
-fn branch_tip_from(repo: &Repo, branch: &[u8], start: Revision, closed: bool) -> RepoResult<Option<Revision>> {
+fn branch_tip_from(
+    repo: &Repo,
+    branch: &[u8],
+    start: Revision,
+    closed: bool,
+) -> RepoResult<Option<Revision>> {
     let map = repo.branchmap()?;
     let Some(heads) = map.get(branch) else {
         return Ok(None);
@@ -48,7 +53,11 @@ fn branch_tip_from(repo: &Repo, branch: &[u8], start: Revision, closed: bool) ->
 }
 
 /// hg's `destupdate`. Notes (`updating to active bookmark X`) go to `out`.
-pub fn update_destination(repo: &Repo, clean: bool, out: &mut Vec<Message>) -> RepoResult<UpdateDest> {
+pub fn update_destination(
+    repo: &Repo,
+    clean: bool,
+    out: &mut Vec<Message>,
+) -> RepoResult<UpdateDest> {
     let p1 = repo.working_parent()?;
     let p1_node = repo.node(p1)?;
     let marks = repo.bookmarks()?;
@@ -62,10 +71,9 @@ pub fn update_destination(repo: &Repo, clean: bool, out: &mut Vec<Message>) -> R
                 out.push(Message::Status(
                     [b"updating to active bookmark ", active.as_slice(), b"\n"].concat(),
                 ));
-                let rev = repo
-                    .changelog()
-                    .rev_of_node(&node)?
-                    .ok_or_else(|| RepoError::UnknownRevision(String::from_utf8_lossy(active).into()))?;
+                let rev = repo.changelog().rev_of_node(&node)?.ok_or_else(|| {
+                    RepoError::UnknownRevision(String::from_utf8_lossy(active).into())
+                })?;
                 return Ok(UpdateDest {
                     rev,
                     move_mark_from: None,
@@ -147,7 +155,13 @@ pub fn merge_destination(repo: &Repo) -> RepoResult<Revision> {
     let map = repo.branchmap()?;
     let bheads: Vec<Revision> = map
         .get(&branch)
-        .map(|h| h.heads.iter().filter(|(_, c)| !c).map(|(r, _)| *r).collect())
+        .map(|h| {
+            h.heads
+                .iter()
+                .filter(|(_, c)| !c)
+                .map(|(r, _)| *r)
+                .collect()
+        })
         .unwrap_or_default();
     let onhead = bheads.contains(&p1);
     let all_heads = repo.heads()?.len();
@@ -172,7 +186,11 @@ pub fn merge_destination(repo: &Repo) -> RepoResult<Revision> {
         .iter()
         .filter_map(|(_, n)| repo.changelog().rev_of_node(n).ok().flatten())
         .collect();
-    let nbhs: Vec<Revision> = others.iter().copied().filter(|r| !bookmarked.contains(r)).collect();
+    let nbhs: Vec<Revision> = others
+        .iter()
+        .copied()
+        .filter(|r| !bookmarked.contains(r))
+        .collect();
     let name = String::from_utf8_lossy(&branch).into_owned();
     match nbhs.len() {
         1 => Ok(nbhs[0]),
@@ -197,7 +215,11 @@ pub fn merge_destination(repo: &Repo) -> RepoResult<Revision> {
 
 /// hg's `statusotherdests` after a bare update (`bookmark_active`:
 /// whether a bookmark is active now).
-pub fn other_destinations(repo: &Repo, bookmark_active: bool, out: &mut Vec<Message>) -> RepoResult<()> {
+pub fn other_destinations(
+    repo: &Repo,
+    bookmark_active: bool,
+    out: &mut Vec<Message>,
+) -> RepoResult<()> {
     if bookmark_active {
         // Divergent bookmarks (`name@path`) are not reported by qs yet.
         return Ok(());
@@ -217,13 +239,20 @@ pub fn other_destinations(repo: &Repo, bookmark_active: bool, out: &mut Vec<Mess
         .filter(|(r, closed)| !closed && *r != p1)
         .count();
     let name = String::from_utf8_lossy(&branch).into_owned();
-    let closed = repo.branch_infos()?.get(p1.0 as usize).is_some_and(|i| i.closed);
+    let closed = repo
+        .branch_infos()?
+        .get(p1.0 as usize)
+        .is_some_and(|i| i.closed);
     if closed {
         out.push(Message::Warn(
-            format!("no open descendant heads on branch \"{name}\", updating to a closed head\n").into_bytes(),
+            format!("no open descendant heads on branch \"{name}\", updating to a closed head\n")
+                .into_bytes(),
         ));
         out.push(Message::Warn(if others > 0 {
-            format!("(committing will reopen the head, use 'hg heads .' to see {others} other heads)\n").into_bytes()
+            format!(
+                "(committing will reopen the head, use 'hg heads .' to see {others} other heads)\n"
+            )
+            .into_bytes()
         } else {
             format!("(committing will reopen branch \"{name}\")\n").into_bytes()
         }));

@@ -44,12 +44,21 @@ pub struct FileMerge<'a> {
 }
 
 /// A file revision's content and flags in changeset `node`'s manifest.
-fn version(repo: &Repo, path: &[u8], filenode: &[u8], changeset: Option<&[u8]>) -> RepoResult<Option<(Vec<u8>, Vec<u8>)>> {
+fn version(
+    repo: &Repo,
+    path: &[u8],
+    filenode: &[u8],
+    changeset: Option<&[u8]>,
+) -> RepoResult<Option<(Vec<u8>, Vec<u8>)>> {
     if filenode == state::NULL_HEX {
         return Ok(None);
     }
-    let node = Node::from_hex(filenode)
-        .ok_or_else(|| RepoError::Message(format!("invalid merge state node {}", String::from_utf8_lossy(filenode))))?;
+    let node = Node::from_hex(filenode).ok_or_else(|| {
+        RepoError::Message(format!(
+            "invalid merge state node {}",
+            String::from_utf8_lossy(filenode)
+        ))
+    })?;
     let data = repo.file_content(path, &node)?;
     let mut flags = Vec::new();
     if let Some(cs) = changeset.and_then(Node::from_hex) {
@@ -68,7 +77,12 @@ impl FileMerge<'_> {
     }
 
     /// Resolves `f` (which must have a record in `ms`).
-    pub fn resolve(&self, ms: &mut MergeState, f: &[u8], out: &mut super::Notes) -> RepoResult<Outcome> {
+    pub fn resolve(
+        &self,
+        ms: &mut MergeState,
+        f: &[u8],
+        out: &mut super::Notes,
+    ) -> RepoResult<Outcome> {
         let repo = self.repo;
         let root = repo.root();
         let Some(record) = ms.get(f).cloned() else {
@@ -81,12 +95,24 @@ impl FileMerge<'_> {
             });
         }
         if record.kind == b'P' {
-            return Err(RepoError::Message("path conflicts are not supported by qs yet".into()));
+            return Err(RepoError::Message(
+                "path conflicts are not supported by qs yet".into(),
+            ));
         }
         let other_hex = ms.other.map(|n| n.hex().into_bytes());
-        let other = version(repo, record.other_path(), record.other_node(), other_hex.as_deref())?;
+        let other = version(
+            repo,
+            record.other_path(),
+            record.other_node(),
+            other_hex.as_deref(),
+        )?;
         let anc_link = ms.extra(f, b"ancestorlinknode").map(<[u8]>::to_vec);
-        let base = version(repo, record.ancestor_path(), record.ancestor_node(), anc_link.as_deref())?;
+        let base = version(
+            repo,
+            record.ancestor_path(),
+            record.ancestor_node(),
+            anc_link.as_deref(),
+        )?;
         let local_absent = record.local_key() == state::NULL_HEX;
         let mut flags = record.flags().to_vec();
         let flo = other.as_ref().map(|(_, fl)| fl.clone()).unwrap_or_default();
@@ -149,16 +175,25 @@ impl FileMerge<'_> {
             1
         } else {
             let l = local.as_deref().unwrap_or_default();
-            let (o, _) = other.as_ref().map(|(d, fl)| (d.as_slice(), fl)).unwrap_or((&[], &flo));
+            let (o, _) = other
+                .as_ref()
+                .map(|(d, fl)| (d.as_slice(), fl))
+                .unwrap_or((&[], &flo));
             let b = base.as_ref().map_or(&[][..], |(d, _)| d.as_slice());
             if simplemerge::is_binary(l) || simplemerge::is_binary(o) || simplemerge::is_binary(b) {
                 if let Some(tool) = self.merge_tool {
                     out.push((
                         false,
-                        Message::Warn(format!("tool {tool} (for pattern {fd}) can't handle binary\n").into_bytes()),
+                        Message::Warn(
+                            format!("tool {tool} (for pattern {fd}) can't handle binary\n")
+                                .into_bytes(),
+                        ),
                     ));
                 }
-                out.push((false, Message::Warn(format!("no tool found to merge {fd}\n").into_bytes())));
+                out.push((
+                    false,
+                    Message::Warn(format!("no tool found to merge {fd}\n").into_bytes()),
+                ));
                 out.push((
                     false,
                     Message::Prompt(
@@ -173,7 +208,10 @@ impl FileMerge<'_> {
                 ));
                 1
             } else {
-                out.push((false, Message::Status(format!("merging {fd}\n").into_bytes())));
+                out.push((
+                    false,
+                    Message::Status(format!("merging {fd}\n").into_bytes()),
+                ));
                 let orig = root.join(std::ffi::OsStr::from_bytes(&[f, b".orig"].concat()));
                 let labels = Labels {
                     local: Some(self.labels[0].as_bytes().to_vec()),
@@ -207,7 +245,11 @@ impl FileMerge<'_> {
             outcome.action = Some(Action::Get { flags: flo });
         } else if other.is_none() {
             let in_local = repo.manifest_of(self.local_parent)?.get(f).is_some();
-            outcome.extra = Some(if in_local { Extra::AddModified } else { Extra::Added });
+            outcome.extra = Some(if in_local {
+                Extra::AddModified
+            } else {
+                Extra::Added
+            });
         }
         Ok(outcome)
     }

@@ -83,9 +83,12 @@ fn rev_of(repo: &Repo, node: &Node) -> RepoResult<Revision> {
     if node.is_null() {
         return Ok(NULL_REVISION);
     }
-    repo.changelog()
-        .rev_of_node(node)?
-        .ok_or_else(|| RepoError::Message(format!("working directory has unknown parent '{}'!", node.short())))
+    repo.changelog().rev_of_node(node)?.ok_or_else(|| {
+        RepoError::Message(format!(
+            "working directory has unknown parent '{}'!",
+            node.short()
+        ))
+    })
 }
 
 /// The working directory as a manifest and its status lists.
@@ -141,7 +144,10 @@ pub fn ancestor(repo: &Repo, a: Revision, b: Revision) -> RepoResult<Revision> {
     let mut best: Option<(Node, Revision)> = None;
     for rev in heads {
         let node = repo.node(rev)?;
-        if best.as_ref().is_none_or(|(n, _)| node.as_bytes() < n.as_bytes()) {
+        if best
+            .as_ref()
+            .is_none_or(|(n, _)| node.as_bytes() < n.as_bytes())
+        {
             best = Some((node, rev));
         }
     }
@@ -218,7 +224,12 @@ pub fn run(
                 hint: "use 'hg update' or check 'hg heads'".into(),
             });
         }
-        if !req.force && (!wd.modified.is_empty() || !wd.added.is_empty() || !wd.removed.is_empty() || !wd.deleted.is_empty()) {
+        if !req.force
+            && (!wd.modified.is_empty()
+                || !wd.added.is_empty()
+                || !wd.removed.is_empty()
+                || !wd.deleted.is_empty())
+        {
             return Err(RepoError::WithHint {
                 message: "uncommitted changes".into(),
                 hint: "use 'hg status' to list changes".into(),
@@ -248,7 +259,9 @@ pub fn run(
     let follow_copies =
         !overwrite && pa.is_some_and(|r| !r.is_null()) && (req.branch_merge || dirty);
     if follow_copies
-        && (ds.map.copies_len() > 0 || has_copies(repo, &wd.m1, &ma)? || has_copies(repo, &m2, &ma)?)
+        && (ds.map.copies_len() > 0
+            || has_copies(repo, &wd.m1, &ma)?
+            || has_copies(repo, &m2, &ma)?)
     {
         return Err(unsupported("merging or updating across copies and renames"));
     }
@@ -262,7 +275,9 @@ pub fn run(
     }
     for action in plan.actions.values_mut() {
         if let Action::Created { flags } = action {
-            *action = Action::Get { flags: std::mem::take(flags) };
+            *action = Action::Get {
+                flags: std::mem::take(flags),
+            };
         }
     }
     if req.check == UpdateCheck::NoConflict
@@ -515,9 +530,10 @@ fn record(ds: &mut WorkingDirstate, plan: &actions::Plan, branch_merge: bool, da
             }),
             Action::Merge if branch_merge => Some(tracked(true, true)),
             Action::Merge => Some(tracked(true, false)),
-            Action::Keep | Action::Created { .. } | Action::ChangedDeleted | Action::DeletedChanged => {
-                continue
-            }
+            Action::Keep
+            | Action::Created { .. }
+            | Action::ChangedDeleted
+            | Action::DeletedChanged => continue,
         };
         match entry {
             Some(e) => ds.map.reset_state(f, e),
@@ -543,6 +559,10 @@ pub enum Extra {
     AddModified,
 }
 
+/// What applying a plan gave: statistics, the data of fetched files and
+/// the actions merge results imply.
+type Applied = (Stats, FileData, Vec<(Vec<u8>, Action)>);
+
 /// Everything applying the plan needs.
 struct Apply<'a> {
     repo: &'a Repo,
@@ -558,11 +578,7 @@ struct Apply<'a> {
 
 impl Apply<'_> {
     /// hg's `apply_updates`: removes, gets, flag changes, then merges.
-    fn apply(
-        &self,
-        plan: &mut actions::Plan,
-        out: &mut Notes,
-    ) -> RepoResult<(Stats, FileData, Vec<(Vec<u8>, Action)>)> {
+    fn apply(&self, plan: &mut actions::Plan, out: &mut Notes) -> RepoResult<Applied> {
         let repo = self.repo;
         let root = repo.root();
         let show = |f: &[u8]| String::from_utf8_lossy(&(self.req.display)(f)).into_owned();
@@ -588,12 +604,19 @@ impl Apply<'_> {
             if *a != Action::Remove {
                 continue;
             }
-            out.push((true, Message::Status(format!("removing {}\n", show(f)).into_bytes())));
+            out.push((
+                true,
+                Message::Status(format!("removing {}\n", show(f)).into_bytes()),
+            ));
             crate::pathaudit::audit(root, f)?;
-            if let Err(RepoError::Store(e)) = crate::workfile::remove(root, f, self.req.remove_empty_dirs) {
+            if let Err(RepoError::Store(e)) =
+                crate::workfile::remove(root, f, self.req.remove_empty_dirs)
+            {
                 out.push((
                     false,
-                    Message::Warn(format!("update failed to remove {}: {e}!\n", show(f)).into_bytes()),
+                    Message::Warn(
+                        format!("update failed to remove {}: {e}!\n", show(f)).into_bytes(),
+                    ),
                 ));
             }
             stats.removed += 1;
@@ -601,7 +624,10 @@ impl Apply<'_> {
         let mut filedata = FileData::new();
         for (f, a) in &plan.actions {
             let Action::Get { flags } = a else { continue };
-            out.push((true, Message::Status(format!("getting {}\n", show(f)).into_bytes())));
+            out.push((
+                true,
+                Message::Status(format!("getting {}\n", show(f)).into_bytes()),
+            ));
             let Some((FileId::Node(node), _)) = self.m2.get(f) else {
                 continue;
             };
@@ -610,7 +636,10 @@ impl Apply<'_> {
             if !self.req.branch_merge {
                 use std::os::unix::fs::MetadataExt;
                 let mtime = TruncatedTimestamp::mtime_of(&md);
-                filedata.insert(f.clone(), (md.mode() as i32, data.len() as i32, Some(mtime)));
+                filedata.insert(
+                    f.clone(),
+                    (md.mode() as i32, data.len() as i32, Some(mtime)),
+                );
             }
             stats.updated += 1;
         }
@@ -622,7 +651,11 @@ impl Apply<'_> {
         }
         // hg's order: change/delete, then delete/change, then merges.
         let mut merges: Vec<(Vec<u8>, Action)> = Vec::new();
-        for kind in [Action::ChangedDeleted, Action::DeletedChanged, Action::Merge] {
+        for kind in [
+            Action::ChangedDeleted,
+            Action::DeletedChanged,
+            Action::Merge,
+        ] {
             merges.extend(
                 plan.actions
                     .iter()
@@ -669,7 +702,8 @@ impl Apply<'_> {
     /// hg's `mergestate.add`: the record and the local version's backup.
     fn add_to_state(&self, ms: &mut MergeState, f: &[u8], a: &Action) -> RepoResult<()> {
         let repo = self.repo;
-        let hex = |n: Option<Node>| n.map_or_else(|| state::NULL_HEX.to_vec(), |n| n.hex().into_bytes());
+        let hex =
+            |n: Option<Node>| n.map_or_else(|| state::NULL_HEX.to_vec(), |n| n.hex().into_bytes());
         let node_in = |m: &Entries| match m.get(f) {
             Some((FileId::Node(n), _)) => Some(*n),
             _ => None,
@@ -686,7 +720,11 @@ impl Apply<'_> {
         };
         let anode = node_in(self.ma);
         let onode = if other_absent { None } else { node_in(self.m2) };
-        let kind = if local_absent || other_absent { b'C' } else { b'F' };
+        let kind = if local_absent || other_absent {
+            b'C'
+        } else {
+            b'F'
+        };
         ms.add(
             f.to_vec(),
             state::FileRecord {
@@ -703,7 +741,11 @@ impl Apply<'_> {
                 ],
             },
         );
-        let link = if anode.is_some() { Some(repo.node(self.pa)?) } else { None };
+        let link = if anode.is_some() {
+            Some(repo.node(self.pa)?)
+        } else {
+            None
+        };
         ms.add_extra(f, b"ancestorlinknode", &hex(link));
         let _ = self.m1;
         Ok(())
@@ -761,9 +803,9 @@ pub fn remerge(
             plan.extra_dirstate.push((f.clone(), e));
         }
         if had_file {
-            let orig = repo
-                .root()
-                .join(std::ffi::OsStr::from_bytes(&[f.as_slice(), b".orig"].concat()));
+            let orig = repo.root().join(std::ffi::OsStr::from_bytes(
+                &[f.as_slice(), b".orig"].concat(),
+            ));
             std::fs::rename(&saved_path, &orig).map_err(|e| qs_store::StoreError::io(&orig, e))?;
         }
     }

@@ -208,7 +208,12 @@ mod tests {
 
     #[test]
     fn conflicts_get_markers_minimized() {
-        let (m, c) = merge(b"a\nb\nc\n", b"a\nx\nsame\nc\n", b"a\ny\nsame\nc\n", &labels());
+        let (m, c) = merge(
+            b"a\nb\nc\n",
+            b"a\nx\nsame\nc\n",
+            b"a\ny\nsame\nc\n",
+            &labels(),
+        );
         assert!(c);
         assert_eq!(
             m,

@@ -66,6 +66,9 @@ impl FileRecord {
     }
 }
 
+/// Extras of one file, keys in insertion order.
+pub type Extras = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// The merge state.
 #[derive(Debug, Clone, Default)]
 pub struct MergeState {
@@ -77,7 +80,7 @@ pub struct MergeState {
     pub files: Vec<(Vec<u8>, FileRecord)>,
     /// Per-file extras (`ancestorlinknode`, `merged`, `filenode-source`,
     /// `merge-removal-candidate`), keys in insertion order.
-    pub extras: BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>,
+    pub extras: BTreeMap<Vec<u8>, Extras>,
     /// Conflict labels (`working copy`, `merge rev`, ...).
     pub labels: Option<Vec<Vec<u8>>>,
 }
@@ -112,7 +115,10 @@ impl MergeState {
     }
 
     fn get_mut(&mut self, path: &[u8]) -> Option<&mut FileRecord> {
-        self.files.iter_mut().find(|(p, _)| p == path).map(|(_, r)| r)
+        self.files
+            .iter_mut()
+            .find(|(p, _)| p == path)
+            .map(|(_, r)| r)
     }
 
     /// Sets the state (`u`, `r`) of a file's record.
@@ -175,8 +181,7 @@ impl MergeState {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if dir(dot_hg).join("state").exists() {
                     return Err(RepoError::WithHint {
-                        message: "a merge state without 'state2' is not supported by qs yet"
-                            .into(),
+                        message: "a merge state without 'state2' is not supported by qs yet".into(),
                         hint: "use Mercurial's 'hg' for this command line".into(),
                     });
                 }
@@ -194,7 +199,9 @@ impl MergeState {
             let mut kind = header[0];
             let len = u32::from_be_bytes([header[1], header[2], header[3], header[4]]) as usize;
             off += 5;
-            let mut record = data.get(off..off + len).unwrap_or(&data[off.min(data.len())..]);
+            let mut record = data
+                .get(off..off + len)
+                .unwrap_or(&data[off.min(data.len())..]);
             off += len;
             if kind == b't' && !record.is_empty() {
                 kind = record[0];
@@ -240,7 +247,10 @@ impl MergeState {
         if !unsupported.is_empty() {
             unsupported.sort_unstable();
             unsupported.dedup();
-            let list: Vec<String> = unsupported.iter().map(|&b| (b as char).to_string()).collect();
+            let list: Vec<String> = unsupported
+                .iter()
+                .map(|&b| (b as char).to_string())
+                .collect();
             return Err(RepoError::WithHint {
                 message: format!("unsupported merge state records: {}", list.join(", ")),
                 hint: "see https://mercurial-scm.org/wiki/MergeStateRecords for more information"
