@@ -3,10 +3,9 @@
 //! hg's internal 3-way merge, its messages and refusals, and `--abort`.
 
 use qs_repo::merge::state::MergeState;
-use qs_repo::merge::{self, dest, Request, UpdateCheck};
-use qs_repo::wdirstate::WorkingDirstate;
+use qs_repo::merge::{dest, Request, UpdateCheck};
 
-use super::update::{at_most_one, merge_tool, show_stats, single_rev, TOOL_OPT};
+use super::update::{at_most_one, merge_tool, run_and_show, single_rev, TOOL_OPT};
 use super::{require, CommandDef, Invocation, RepoNeed};
 use crate::error::{CliError, CliResult};
 use crate::opts::OptSpec;
@@ -81,11 +80,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             display: &display,
             merge_tool: tool,
         };
-        let mut ds = WorkingDirstate::load(repo)?;
-        let mut notes = Vec::new();
-        let result = merge::run(repo, &mut ds, &req, &mut notes);
-        super::wlock::show_notes(&mut inv.ui, &notes)?;
-        show_stats(inv, &result?)?;
+        run_and_show(inv, &req)?;
         return Ok(0);
     }
     let rev_opt = inv
@@ -110,8 +105,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         }
     };
     let _wlock = super::wlock::take_wlock(inv)?;
-    let repo = require(&inv.repo)?;
-    let mut ds = WorkingDirstate::load(repo)?;
     let display = |p: &[u8]| p.to_vec();
     let req = Request {
         target,
@@ -123,11 +116,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         display: &display,
         merge_tool: tool,
     };
-    let mut notes = Vec::new();
-    let result = merge::run(repo, &mut ds, &req, &mut notes);
-    super::wlock::show_notes(&mut inv.ui, &notes)?;
-    let stats = result?;
-    show_stats(inv, &stats)?;
+    let stats = run_and_show(inv, &req)?;
     if stats.unresolved > 0 {
         inv.ui.status(
             "use 'hg resolve' to retry unresolved file merges or 'hg merge --abort' to abandon\n",

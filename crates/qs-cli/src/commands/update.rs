@@ -91,6 +91,19 @@ pub fn single_rev(inv: &Invocation<'_, '_>, repo: &Repo, spec: &str) -> CliResul
         .ok_or_else(|| CliError::abort("empty revision set"))
 }
 
+/// Runs an update or merge of the working directory, then shows its
+/// messages and hg's statistics line.
+pub fn run_and_show(inv: &mut Invocation<'_, '_>, req: &Request<'_>) -> CliResult<Stats> {
+    let repo = require(&inv.repo)?;
+    let mut ds = WorkingDirstate::load(repo)?;
+    let mut notes = Vec::new();
+    let result = merge::run(repo, &mut ds, req, &mut notes);
+    super::wlock::show_notes(&mut inv.ui, &notes)?;
+    let stats = result?;
+    show_stats(inv, &stats)?;
+    Ok(stats)
+}
+
 /// hg's statistics line.
 pub fn show_stats(inv: &mut Invocation<'_, '_>, stats: &Stats) -> CliResult<()> {
     inv.ui.status(&format!(
@@ -168,7 +181,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         }
     };
     let repo = require(&inv.repo)?;
-    let mut ds = WorkingDirstate::load(repo)?;
     if check_abort && !clean {
         let st = qs_repo::status::status(repo, &Default::default(), &mut Vec::new())?;
         if !(st.modified.is_empty()
@@ -194,11 +206,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         display: &display,
         merge_tool: tool,
     };
-    let mut notes = Vec::new();
-    let result = merge::run(repo, &mut ds, &req, &mut notes);
-    super::wlock::show_notes(&mut inv.ui, &notes)?;
-    let stats = result?;
-    show_stats(inv, &stats)?;
+    let stats = run_and_show(inv, &req)?;
     if stats.unresolved > 0 {
         inv.ui
             .status("use 'hg resolve' to retry unresolved file merges\n")?;

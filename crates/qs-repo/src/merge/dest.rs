@@ -6,6 +6,7 @@
 
 use qs_store::{Node, Revision, NULL_REVISION};
 
+use super::branch_of;
 use crate::diff::copies::is_ancestor;
 use crate::error::{RepoError, RepoResult};
 use crate::repo::Repo;
@@ -19,16 +20,6 @@ pub struct UpdateDest {
     pub move_mark_from: Option<Node>,
     /// Activate this bookmark afterwards.
     pub activate: Option<Vec<u8>>,
-}
-
-fn branch_of(repo: &Repo, rev: Revision) -> RepoResult<Vec<u8>> {
-    if rev.is_null() {
-        return Ok(b"default".to_vec());
-    }
-    Ok(repo
-        .branch_infos()?
-        .get(rev.0 as usize)
-        .map_or_else(|| b"default".to_vec(), |i| i.branch.clone()))
 }
 
 /// The tip-most head of `branch` (open ones only unless `closed`) that

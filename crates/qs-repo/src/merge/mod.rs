@@ -335,7 +335,8 @@ pub fn run(
     Ok(stats)
 }
 
-fn branch_of(repo: &Repo, rev: Revision) -> RepoResult<Vec<u8>> {
+/// The branch of a changeset (`default` for null).
+pub(crate) fn branch_of(repo: &Repo, rev: Revision) -> RepoResult<Vec<u8>> {
     if rev.is_null() {
         return Ok(b"default".to_vec());
     }
