@@ -125,7 +125,7 @@ fn merge_and_resolve_match_hg_in_dirstate_v2() {
             "storage.dirstate-v2.slow-path=allow",
         ])
         .into_iter()
-        .take(3)
+        .take(2)
         .collect(),
     );
 }

@@ -110,7 +110,7 @@ fn update_matches_hg_in_dirstate_v2() {
             "storage.dirstate-v2.slow-path=allow",
         ])
         .into_iter()
-        .take(5)
+        .take(3)
         .collect(),
     );
 }
@@ -120,8 +120,8 @@ fn update_waits_for_a_locked_repository_like_hg() {
     check_all(
         "update, locked",
         vec![Scenario::new(
-            Base::Fixture(wcommon::template(&[], &history())),
-            "ln -s elsewhere.example:4242 .hg/wlock",
+            Base::Init(&[]),
+            "echo a > a; hg ci -Aqm 0; echo b > a; hg ci -qm 1; ln -s elsewhere.example:4242 .hg/wlock",
         )
         .working_only()
         .step(&["up", "--config", "ui.timeout=0", "1"])],
