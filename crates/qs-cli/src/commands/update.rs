@@ -63,6 +63,7 @@ pub fn merge_tool(inv: &Invocation<'_, '_>) -> CliResult<Option<String>> {
         .value("tool")
         .filter(|t| !t.is_empty())
         .map(str::to_string)
+        .or_else(|| inv.env.get("HGMERGE").filter(|t| !t.is_empty()).cloned())
         .or_else(|| inv.config.get_str("ui", "merge"));
     if let Some(t) = &tool {
         if !matches!(t.as_str(), "internal:merge" | ":merge") {

@@ -18,6 +18,9 @@ use crate::error::{RepoError, RepoResult};
 use crate::repo::Repo;
 use crate::tracking::Message;
 
+/// hg's `-v` note when it looks for the last-resort external tool.
+const NO_HGMERGE: &[u8] = b"couldn't find merge tool hgmerge\n";
+
 /// What resolving a file gave.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -168,6 +171,7 @@ impl FileMerge<'_> {
                     prompts.0, prompts.1
                 )
             };
+            out.push((true, Message::Status(NO_HGMERGE.to_vec())));
             out.push((false, Message::Prompt(text.into_bytes())));
             if let (None, Some((data, oflags))) = (&local, &other) {
                 crate::workfile::write(root, f, data, oflags)?;
@@ -190,6 +194,7 @@ impl FileMerge<'_> {
                         ),
                     ));
                 }
+                out.push((true, Message::Status(NO_HGMERGE.to_vec())));
                 out.push((
                     false,
                     Message::Warn(format!("no tool found to merge {fd}\n").into_bytes()),
