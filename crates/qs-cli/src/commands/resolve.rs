@@ -228,8 +228,17 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     }
     if ms.unresolved().is_empty() {
         inv.ui.status("(no more unresolved files)\n")?;
-        if in_merge && inv.ui.verbose() {
-            inv.ui.write(b"continue: hg commit\n")?;
+        if inv.ui.verbose() {
+            // hg's `howtocontinue`: a commit is the next step when the
+            // working directory has changes.
+            let st = qs_repo::status::status(repo, &Default::default(), &mut Vec::new())?;
+            if !(st.modified.is_empty()
+                && st.added.is_empty()
+                && st.removed.is_empty()
+                && st.deleted.is_empty())
+            {
+                inv.ui.write(b"continue: hg commit\n")?;
+            }
         }
     }
     Ok(ret)
