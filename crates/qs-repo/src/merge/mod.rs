@@ -622,27 +622,38 @@ impl Apply<'_> {
             }
             stats.removed += 1;
         }
-        let mut filedata = FileData::new();
+        let mut gets = Vec::new();
         for (f, a) in &plan.actions {
             let Action::Get { flags } = a else { continue };
             out.push((
                 true,
                 Message::Status(format!("getting {}\n", show(f)).into_bytes()),
             ));
-            let Some((FileId::Node(node), _)) = self.m2.get(f) else {
-                continue;
-            };
-            let data = repo.file_content(f, node)?;
-            let md = crate::workfile::write(root, f, &data, flags)?;
-            if !self.req.branch_merge {
-                use std::os::unix::fs::MetadataExt;
-                let mtime = TruncatedTimestamp::mtime_of(&md);
-                filedata.insert(
-                    f.clone(),
-                    (md.mode() as i32, data.len() as i32, Some(mtime)),
-                );
+            if let Some((FileId::Node(node), _)) = self.m2.get(f) {
+                gets.push((f, node, flags));
             }
-            stats.updated += 1;
+        }
+        // Files are fetched and written in parallel (each its own path;
+        // directories are created idempotently).
+        let written: Vec<(Vec<u8>, (i32, i32, Option<TruncatedTimestamp>))> = {
+            use rayon::prelude::*;
+            gets.par_iter()
+                .map(|(f, node, flags)| {
+                    use std::os::unix::fs::MetadataExt;
+                    let data = repo.file_content(f, node)?;
+                    let md = crate::workfile::write(root, f, &data, flags)?;
+                    let mtime = TruncatedTimestamp::mtime_of(&md);
+                    Ok((
+                        (*f).clone(),
+                        (md.mode() as i32, data.len() as i32, Some(mtime)),
+                    ))
+                })
+                .collect::<RepoResult<_>>()?
+        };
+        stats.updated += written.len();
+        let mut filedata = FileData::new();
+        if !self.req.branch_merge {
+            filedata.extend(written);
         }
         for (f, a) in &plan.actions {
             let Action::Exec { flags } = a else { continue };
