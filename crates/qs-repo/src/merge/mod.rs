@@ -463,8 +463,11 @@ fn is_file_or_link_below_dirs(root: &std::path::Path, f: &[u8]) -> bool {
     false
 }
 
-/// What a get recorded: mode, size and mtime (when trustworthy).
-type FileData = BTreeMap<Vec<u8>, (i32, i32, Option<TruncatedTimestamp>)>;
+/// A written file's mode, size and mtime (when trustworthy).
+type Observed = (i32, i32, Option<TruncatedTimestamp>);
+
+/// What the gets recorded, by file.
+type FileData = BTreeMap<Vec<u8>, Observed>;
 
 /// hg's `filter_ambiguous_files`.
 fn filter_ambiguous(repo: &Repo, v2: bool, data: &mut FileData) {
@@ -635,7 +638,7 @@ impl Apply<'_> {
         }
         // Files are fetched and written in parallel (each its own path;
         // directories are created idempotently).
-        let written: Vec<(Vec<u8>, (i32, i32, Option<TruncatedTimestamp>))> = {
+        let written: Vec<(Vec<u8>, Observed)> = {
             use rayon::prelude::*;
             gets.par_iter()
                 .map(|(f, node, flags)| {
