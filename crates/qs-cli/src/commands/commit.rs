@@ -387,6 +387,13 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         inv,
         &["amend", "interactive", "subrepos", "force-close-branch"],
     )?;
+    // hg's `checkunfinished`: an interrupted update leaves `updatestate`.
+    if require(&inv.repo)?.dot_hg().join("updatestate").exists() {
+        return Err(CliError::abort_hint(
+            "last update was interrupted",
+            "use 'hg update' to get a consistent checkout",
+        ));
+    }
     let date = match inv.opts.value("date").filter(|d| !d.is_empty()) {
         Some(spec) => {
             let repo = require(&inv.repo)?;

@@ -166,6 +166,8 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         super::wlock::config_bool(inv, "experimental", "removeemptydirs", true)?;
     let _wlock = super::wlock::take_wlock(inv)?;
     let repo = require(&inv.repo)?;
+    // hg's `clearunfinished`: an interrupted update's marker goes.
+    let _ = std::fs::remove_file(repo.dot_hg().join("updatestate"));
     let target = match &spec {
         Some(s) => Some(single_rev(inv, repo, s)?),
         None => None,
