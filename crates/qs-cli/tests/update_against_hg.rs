@@ -4,7 +4,7 @@
 //! bare updates with other heads, `-C`, `-c`, `-m`,
 //! `commands.update.check`, uncommitted changes carried over (with
 //! conflicts), exec bits, symlinks, files becoming directories and back,
-//! untracked files in the way, and bad input.
+//! untracked files in the way, an interrupted update, and bad input.
 
 #![allow(clippy::unwrap_used)]
 
@@ -93,6 +93,10 @@ fn scenarios(config: &'static [&'static str]) -> Vec<Scenario> {
         .step(&["up"])
         .step(&["up", "1"]),
         s(&format!("{h}; hg up -q null")).step(&["up"]),
+        s(&format!("{h}; echo 0 > .hg/updatestate; echo x >> a"))
+            .step(&["commit", "-m", "interrupted", "-d", "0 0"])
+            .step(&["up", "0"])
+            .step(&["commit", "-m", "after", "-d", "0 0"]),
     ]
 }
 
