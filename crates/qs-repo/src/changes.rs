@@ -57,7 +57,12 @@ pub fn file_changes(repo: &Repo, cs: &Changeset) -> RepoResult<FileChanges> {
 
 /// True when a merge did not delete `path` itself: one parent deleted it
 /// and the other left it as in the common ancestor(s).
-fn deletion_from_parent(path: &[u8], m1: &Manifest, m2: &Manifest, mas: &[Manifest]) -> bool {
+pub(crate) fn deletion_from_parent(
+    path: &[u8],
+    m1: &Manifest,
+    m2: &Manifest,
+    mas: &[Manifest],
+) -> bool {
     let unchanged_since_ancestors = |m: &Manifest| {
         let entry = m.get(path);
         mas.iter()

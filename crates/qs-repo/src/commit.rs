@@ -14,8 +14,6 @@
 
 use std::collections::BTreeMap;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
 use qs_dirstate::Matcher;
 use qs_store::lock::Lock;
@@ -37,6 +35,8 @@ pub struct Prepared {
     pub status: Status,
     /// The working directory's first parent.
     pub p1: Revision,
+    /// The second parent (null outside a merge).
+    pub p2: Revision,
     /// The branch being committed to (`.hg/branch`).
     pub branch: Vec<u8>,
 }
@@ -53,7 +53,7 @@ impl Prepared {
         } else {
             repo.branch_infos()?[self.p1.0 as usize].branch.clone()
         };
-        Ok(!(files || close_branch || parent_branch != self.branch))
+        Ok(!(files || close_branch || parent_branch != self.branch || !self.p2.is_null()))
     }
 }
 
@@ -71,10 +71,10 @@ pub fn patterns_are_literal(req: &StatusRequest) -> bool {
             })
 }
 
-/// Computes what would be committed; refuses what hg refuses: merges
-/// (not supported by qs yet), named files that do not exist, are not
-/// tracked or match nothing. Clean files the status was unsure about are
-/// recorded in `ds`, as hg does.
+/// Computes what would be committed; refuses what hg refuses: partial
+/// commits of a merge, named files that do not exist, are not tracked or
+/// match nothing, unresolved merge conflicts. Clean files the status was
+/// unsure about are recorded in `ds`, as hg does.
 pub fn prepare(
     repo: &Repo,
     ds: &mut WorkingDirstate,
@@ -82,9 +82,15 @@ pub fn prepare(
     matcher: &Matcher,
     out: &mut Vec<Message>,
 ) -> RepoResult<Prepared> {
-    if !ds.map.parents.1.is_null() {
+    let merging = !ds.map.parents.1.is_null();
+    if merging && !(req.patterns.is_empty() && req.include.is_empty() && req.exclude.is_empty()) {
+        return Err(RepoError::Message(
+            "cannot partially commit a merge (do not specify files or patterns)".into(),
+        ));
+    }
+    if merging && ds.map.copies_len() > 0 {
         return Err(RepoError::WithHint {
-            message: "committing a merge is not supported by qs yet".into(),
+            message: "committing a merge with copies or renames is not supported by qs yet".into(),
             hint: "use Mercurial's 'hg' for this command line".into(),
         });
     }
@@ -111,9 +117,24 @@ pub fn prepare(
     if patterns_are_literal(&req) {
         check_patterns(repo, ds, matcher, &st, p1)?;
     }
+    let ms = crate::merge::state::MergeState::read(repo.dot_hg())?;
+    if ms.active() && !ms.unresolved().is_empty() {
+        return Err(RepoError::Message(
+            "unresolved merge conflicts (see 'hg help resolve')".into(),
+        ));
+    }
+    let p2_node = ds.map.parents.1;
+    let p2 = if p2_node.is_null() {
+        NULL_REVISION
+    } else {
+        repo.changelog()
+            .rev_of_node(&p2_node)?
+            .unwrap_or(NULL_REVISION)
+    };
     Ok(Prepared {
         status: st,
         p1,
+        p2,
         branch: crate::working::branch(repo)?,
     })
 }
@@ -241,22 +262,25 @@ pub fn changelog_text(
     lines.join(&b'\n')
 }
 
-/// A working file's content and manifest flags (`l`, `x` or none).
-fn working_file(root: &Path, path: &[u8]) -> RepoResult<(Vec<u8>, &'static [u8])> {
-    let full = root.join(std::ffi::OsStr::from_bytes(path));
-    let io = |e| RepoError::Store(StoreError::io(&full, e));
-    let md = std::fs::symlink_metadata(&full).map_err(io)?;
-    if md.file_type().is_symlink() {
-        let target = std::fs::read_link(&full).map_err(io)?;
-        return Ok((target.as_os_str().as_bytes().to_vec(), b"l"));
-    }
-    let content = std::fs::read(&full).map_err(io)?;
-    let flags: &[u8] = if md.permissions().mode() & 0o100 != 0 {
-        b"x"
-    } else {
-        b""
+/// Whether file revision `a` of `path` is an ancestor of (or is) `b`.
+fn file_ancestor(repo: &Repo, path: &[u8], a: &Node, b: &Node) -> RepoResult<bool> {
+    let log = repo.filelog(path)?;
+    let (Some(ra), Some(rb)) = (log.rev_of_node(a)?, log.rev_of_node(b)?) else {
+        return Ok(false);
     };
-    Ok((content, flags))
+    let mut stack = vec![rb];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(r) = stack.pop() {
+        if r == ra {
+            return Ok(true);
+        }
+        for p in log.parents(r)? {
+            if p != NULL_REVISION && p.0 >= ra.0 && seen.insert(p) {
+                stack.push(p);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// What [`commit`] did.
@@ -289,28 +313,20 @@ pub fn commit(
     let p1_node = repo.node(p1)?;
     let cs1 = repo.changeset(p1)?;
     let m1 = repo.manifest(&cs1.manifest)?;
+    let p2 = prepared.p2;
+    let p2_node = repo.node(p2)?;
+    let cs2 = repo.changeset(p2)?;
+    let m2 = repo.manifest(&cs2.manifest)?;
+    let ms = if p2.is_null() {
+        crate::merge::state::MergeState::default()
+    } else {
+        crate::merge::state::MergeState::read(repo.dot_hg())?
+    };
     let linkrev = Revision(repo.len() as i32);
 
     let requirements = repo.requirements();
-    let vfs = StoreVfs::from_requirements(repo.dot_hg(), requirements);
-    let options = TransactionOptions {
-        vfs,
-        fncache: requirements.has("fncache"),
-        description: "commit".to_string(),
-        changelog_len: repo.len(),
-    };
+    let (mut tr, report_sink) = begin_transaction(repo, store_lock, "commit")?;
     let mut reports = Vec::new();
-    let report_sink = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let sink = report_sink.clone();
-    let mut tr = Transaction::begin(
-        store_lock,
-        options,
-        Box::new(move |m| {
-            if let Ok(mut v) = sink.lock() {
-                v.push(m.to_string());
-            }
-        }),
-    )?;
     let config = WriterConfig::from_requirements(requirements);
 
     // File revisions.
@@ -328,9 +344,10 @@ pub fn commit(
         let mut line = f.clone();
         line.push(b'\n');
         out.push((true, Message::Status(line)));
-        let (content, flags) = working_file(repo.root(), f)?;
+        let (content, flags) = crate::workfile::read(repo.root(), f)?;
         let parent = m1.get(f);
         let mut fparent1 = parent.map_or(NULL_NODE, |(n, _)| n);
+        let mut fparent2 = m2.get(f).map_or(NULL_NODE, |(n, _)| n);
         let mut copy: Option<(Vec<u8>, Node)> = None;
         if let Some(source) = ds.map.copy_source(f).filter(|s| *s != f.as_slice()) {
             match m1.get(source) {
@@ -350,15 +367,33 @@ pub fn commit(
                     ),
                 )),
             }
+        } else if fparent1.is_null() {
+            fparent1 = fparent2;
+            fparent2 = NULL_NODE;
+        } else if !fparent2.is_null() {
+            if ms.extra(f, b"filenode-source") == Some(b"other") {
+                fparent1 = fparent2;
+                fparent2 = NULL_NODE;
+            } else if ms.active() && ms.extra(f, b"merged") != Some(b"yes") {
+                fparent2 = NULL_NODE;
+            } else if file_ancestor(repo, f, &fparent1, &fparent2)? {
+                fparent1 = fparent2;
+                fparent2 = NULL_NODE;
+            } else if file_ancestor(repo, f, &fparent2, &fparent1)? {
+                fparent2 = NULL_NODE;
+            }
         }
-        let changed =
-            fparent1.is_null() || copy.is_some() || repo.file_content(f, &fparent1)? != content;
+        let changed = !fparent2.is_null()
+            || fparent1.is_null()
+            || copy.is_some()
+            || repo.file_content(f, &fparent1)? != content;
         let node = if changed {
             let radix = [b"data/".as_slice(), f].concat();
             let mut writer = RevlogWriter::open(&mut tr, RevlogKind::Filelog, &radix, &config)?;
             let p1rev = writer.rev_of_node(&fparent1).unwrap_or(NULL_REVISION);
+            let p2rev = writer.rev_of_node(&fparent2).unwrap_or(NULL_REVISION);
             let text = filelog_text(&content, copy.as_ref().map(|(s, n)| (s.as_slice(), n)));
-            let rev = writer.add(&mut tr, &text, p1rev, NULL_REVISION, linkrev)?;
+            let rev = writer.add(&mut tr, &text, p1rev, p2rev, linkrev)?;
             touched.push(f.clone());
             writer.node(rev)?
         } else {
@@ -369,8 +404,23 @@ pub fn commit(
         };
         manifest.insert(f.clone(), (node, flags.to_vec()));
     }
+    let ancestors = if p2.is_null() {
+        Vec::new()
+    } else {
+        crate::changes::common_ancestor_heads(repo, p1, p2)?
+            .into_iter()
+            .map(|r| repo.manifest_of(r))
+            .collect::<RepoResult<Vec<_>>>()?
+    };
     for f in &st.removed {
-        if manifest.remove(f).is_some() {
+        let dropped = manifest.remove(f).is_some();
+        let listed = if p2.is_null() {
+            dropped
+        } else {
+            (m1.get(f).is_some() || m2.get(f).is_some())
+                && !crate::changes::deletion_from_parent(f, &m1, &m2, &ancestors)
+        };
+        if listed {
             touched.push(f.clone());
         }
     }
@@ -393,7 +443,8 @@ pub fn commit(
         }
         let mut writer = RevlogWriter::open(&mut tr, RevlogKind::Manifest, b"00manifest", &config)?;
         let mp1 = writer.rev_of_node(&cs1.manifest).unwrap_or(NULL_REVISION);
-        let rev = writer.add(&mut tr, &text, mp1, NULL_REVISION, linkrev)?;
+        let mp2 = writer.rev_of_node(&cs2.manifest).unwrap_or(NULL_REVISION);
+        let rev = writer.add(&mut tr, &text, mp1, mp2, linkrev)?;
         writer.node(rev)?
     } else {
         cs1.manifest
@@ -419,12 +470,13 @@ pub fn commit(
     );
     let mut cl = RevlogWriter::open(&mut tr, RevlogKind::Changelog, b"00changelog", &config)?;
     let p1rev = cl.rev_of_node(&p1_node).unwrap_or(NULL_REVISION);
-    let rev = cl.add(&mut tr, &text, p1rev, NULL_REVISION, linkrev)?;
+    let p2rev = cl.rev_of_node(&p2_node).unwrap_or(NULL_REVISION);
+    let rev = cl.add(&mut tr, &text, p1rev, p2rev, linkrev)?;
     let node = cl.node(rev)?;
     drop(cl);
 
-    register_phase(repo, &mut tr, p1, rev, node, info.phase)?;
-    move_active_bookmark(repo, &mut tr, &p1_node, &node)?;
+    register_phase(repo, &mut tr, &[p1, p2], rev, node, info.phase)?;
+    move_active_bookmark(repo, &mut tr, &[p1_node, p2_node], &node)?;
     tr.commit()?;
     if let Ok(mut v) = report_sink.lock() {
         reports.append(&mut v);
@@ -449,14 +501,47 @@ pub fn commit(
     for f in &st.removed {
         ds.map.drop_entry(f);
     }
-    ds.map.set_parents(node, NULL_NODE, false);
+    ds.map.set_parents(node, NULL_NODE, !p2.is_null());
     ds.write(repo)?;
+    if ms.active() || repo.dot_hg().join("merge").exists() {
+        crate::merge::state::MergeState::clear(repo.dot_hg())?;
+    }
     Ok(Committed { node, rev })
+}
+
+/// Messages a transaction reports while it runs.
+pub(crate) type Reports = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// Begins a store transaction named `description` (hg's journal).
+pub(crate) fn begin_transaction<'l>(
+    repo: &Repo,
+    store_lock: &'l Lock,
+    description: &str,
+) -> RepoResult<(Transaction<'l>, Reports)> {
+    let requirements = repo.requirements();
+    let options = TransactionOptions {
+        vfs: StoreVfs::from_requirements(repo.dot_hg(), requirements),
+        fncache: requirements.has("fncache"),
+        description: description.to_string(),
+        changelog_len: repo.len(),
+    };
+    let report_sink: Reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = report_sink.clone();
+    let tr = Transaction::begin(
+        store_lock,
+        options,
+        Box::new(move |m| {
+            if let Ok(mut v) = sink.lock() {
+                v.push(m.to_string());
+            }
+        }),
+    )?;
+    Ok((tr, report_sink))
 }
 
 /// Replaces a file written through the transaction: backed up first,
 /// then atomically replaced.
-fn replace_file(
+pub(crate) fn replace_file(
     tr: &mut Transaction<'_>,
     location: Location,
     name: &[u8],
@@ -475,12 +560,15 @@ fn replace_file(
 fn register_phase(
     repo: &Repo,
     tr: &mut Transaction<'_>,
-    p1: Revision,
+    parents: &[Revision],
     rev: Revision,
     node: Node,
     phase: Phase,
 ) -> RepoResult<()> {
-    let parent_phase = repo.phase(p1)?;
+    let mut parent_phase = Phase::Public;
+    for p in parents {
+        parent_phase = parent_phase.max(repo.phase(*p)?);
+    }
     if phase == Phase::Public || parent_phase >= phase {
         return Ok(());
     }
@@ -510,17 +598,17 @@ fn register_phase(
 
 /// hg's `bookmarks.update`: the active bookmark follows the commit when
 /// it was on the parent.
-fn move_active_bookmark(
+pub(crate) fn move_active_bookmark(
     repo: &Repo,
     tr: &mut Transaction<'_>,
-    p1: &Node,
+    parents: &[Node],
     node: &Node,
 ) -> RepoResult<()> {
     let marks = repo.bookmarks()?;
     let Some(active) = &marks.active else {
         return Ok(());
     };
-    if marks.get(active) != Some(*p1) {
+    if !marks.get(active).is_some_and(|m| parents.contains(&m)) {
         return Ok(());
     }
     let (location, file) = if repo.requirements().has("bookmarksinstore") {

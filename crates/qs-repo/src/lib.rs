@@ -13,6 +13,8 @@ pub mod diff;
 pub mod dirstate_parents;
 pub mod discovery;
 pub mod error;
+pub mod marks;
+pub mod merge;
 pub mod names;
 pub mod pathaudit;
 pub mod repo;
@@ -25,6 +27,7 @@ pub mod tracking;
 pub mod util;
 pub mod verify;
 pub mod wdirstate;
+pub mod workfile;
 pub mod working;
 
 pub use changeset::Changeset;

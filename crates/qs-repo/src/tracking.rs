@@ -30,6 +30,8 @@ pub enum Message {
     Status(Vec<u8>),
     /// `ui.warn` (stderr).
     Warn(Vec<u8>),
+    /// A prompt with its non-interactive answer (stdout, even with `-q`).
+    Prompt(Vec<u8>),
 }
 
 /// How paths are shown in messages.

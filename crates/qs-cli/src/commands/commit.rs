@@ -208,6 +208,9 @@ fn editor_text(
     lines.push(b"HG: Leave message empty to abort commit.".to_vec());
     lines.push(b"HG: --".to_vec());
     lines.push([b"HG: user: ".as_slice(), user].concat());
+    if !prepared.p2.is_null() {
+        lines.push(b"HG: branch merge".to_vec());
+    }
     lines.push([b"HG: branch '".as_slice(), &prepared.branch, b"'"].concat());
     let marks = repo.bookmarks()?;
     if let Some(active) = &marks.active {
@@ -350,7 +353,7 @@ fn create_editor_file(dir: &std::path::Path, text: &[u8]) -> CliResult<std::path
 /// branch head N" decided before committing.
 fn head_change(
     repo: &Repo,
-    p1: Revision,
+    parents: [Revision; 2],
     branch: &[u8],
     closing: bool,
 ) -> CliResult<(bool, Vec<Revision>)> {
@@ -358,13 +361,16 @@ fn head_change(
     let heads = map.get(branch);
     let mut has_head_parent = false;
     let mut reopen = Vec::new();
-    if !p1.is_null() {
-        let info = &repo.branch_infos()?[p1.0 as usize];
+    for p in parents {
+        if p.is_null() {
+            continue;
+        }
+        let info = &repo.branch_infos()?[p.0 as usize];
         if info.branch == branch {
             if info.closed {
-                reopen.push(p1);
+                reopen.push(p);
             }
-            if heads.is_some_and(|h| h.heads.iter().any(|(r, closed)| *r == p1 && !closed)) {
+            if heads.is_some_and(|h| h.heads.iter().any(|(r, closed)| *r == p && !closed)) {
                 has_head_parent = true;
             }
         }
@@ -381,6 +387,13 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         inv,
         &["amend", "interactive", "subrepos", "force-close-branch"],
     )?;
+    // hg's `checkunfinished`: an interrupted update leaves `updatestate`.
+    if require(&inv.repo)?.dot_hg().join("updatestate").exists() {
+        return Err(CliError::abort_hint(
+            "last update was interrupted",
+            "use 'hg update' to get a consistent checkout",
+        ));
+    }
     let date = match inv.opts.value("date").filter(|d| !d.is_empty()) {
         Some(spec) => {
             let repo = require(&inv.repo)?;
@@ -436,7 +449,12 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     }
     let prepared = prepared?;
     let p1_branch_head_change = if report_heads {
-        Some(head_change(repo, prepared.p1, &prepared.branch, close)?)
+        Some(head_change(
+            repo,
+            [prepared.p1, prepared.p2],
+            &prepared.branch,
+            close,
+        )?)
     } else {
         None
     };
@@ -478,17 +496,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     };
     let mut notes = Vec::new();
     let result = commit::commit(repo, &mut ds, &prepared, &info, &_store_lock, &mut notes);
-    for (verbose_only, m) in &notes {
-        match m {
-            Message::Status(text) if *verbose_only => {
-                if inv.ui.verbose() {
-                    inv.ui.write(text)?;
-                }
-            }
-            Message::Status(text) => inv.ui.status_bytes(text)?,
-            Message::Warn(text) => inv.ui.warn_bytes(text)?,
-        }
-    }
+    super::wlock::show_notes(&mut inv.ui, &notes)?;
     let committed = result?;
     if let Some((new_head, reopen)) = p1_branch_head_change {
         if new_head {

@@ -28,13 +28,16 @@ pub mod help;
 pub mod identify;
 pub mod log;
 pub mod manifest;
+pub mod merge;
 pub mod parents;
 pub mod paths;
 pub mod recover;
 pub mod remove;
+pub mod resolve;
 pub mod root;
 pub mod status;
 pub mod tags;
+pub mod update;
 pub mod verify;
 pub mod version;
 pub mod wlock;
@@ -134,13 +137,16 @@ pub const COMMANDS: &[&CommandDef] = &[
     &identify::COMMAND,
     &log::COMMAND,
     &manifest::COMMAND,
+    &merge::COMMAND,
     &parents::COMMAND,
     &paths::COMMAND,
     &recover::COMMAND,
     &remove::COMMAND,
+    &resolve::COMMAND,
     &root::COMMAND,
     &status::COMMAND,
     &tags::COMMAND,
+    &update::COMMAND,
     &verify::COMMAND,
     &version::COMMAND,
 ];

@@ -116,6 +116,22 @@ pub fn show_messages(ui: &mut Ui<'_>, messages: &[Message]) -> CliResult<()> {
         match m {
             Message::Status(text) => ui.status_bytes(text)?,
             Message::Warn(text) => ui.warn_bytes(text)?,
+            Message::Prompt(text) => ui.write(text)?,
+        }
+    }
+    Ok(())
+}
+
+/// Shows collected messages of which some are verbose-only notes.
+pub fn show_notes(ui: &mut Ui<'_>, notes: &[(bool, Message)]) -> CliResult<()> {
+    for (verbose_only, m) in notes {
+        match m {
+            Message::Status(text) if *verbose_only => {
+                if ui.verbose() {
+                    ui.write(text)?;
+                }
+            }
+            other => show_messages(ui, std::slice::from_ref(other))?,
         }
     }
     Ok(())

@@ -151,15 +151,23 @@ pub fn make_base(base: Base, root: &Path, home: &Path) {
 const BACKDATE: &str =
     "\nfind . -path ./.hg -prune -o -exec touch -h -d @$(( $(date +%s) - 3600 )) {} +\n";
 
-/// Sets every regular file of the working directory (not `.hg`, not
-/// through symlinks) to one fixed old mtime.
+/// Sets every regular file and symlink of the working directory (not
+/// `.hg`, never through a symlink) to one fixed old mtime.
 fn age_working_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let Ok(ft) = entry.file_type() else { continue };
-        if entry.file_name() == ".hg" || ft.is_symlink() {
+        if entry.file_name() == ".hg" {
+            continue;
+        }
+        if ft.is_symlink() {
+            // The link itself (std cannot set a link's own mtime).
+            let _ = Command::new("touch")
+                .args(["-h", "-d", "@1000000000"])
+                .arg(entry.path())
+                .status();
             continue;
         }
         if ft.is_dir() {
@@ -302,4 +310,30 @@ pub fn check_all(label: &str, scenarios: Vec<Scenario>) {
         failures.len(),
         failures.join("\n=====\n")
     );
+}
+
+/// A repository made once per test process (`hg init` with `config`, then
+/// `script`), for scenarios to start from as `Base::Fixture(path)`:
+/// building a history once instead of once per scenario and tool.
+pub fn template(config: &'static [&'static str], script: &str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static MADE: OnceLock<Mutex<HashMap<String, &'static str>>> = OnceLock::new();
+    let key = format!("{config:?}\n{script}");
+    let mut made = MADE
+        .get_or_init(|| Mutex::new(HashMap::new()))
+        .lock()
+        .unwrap();
+    if let Some(path) = made.get(&key) {
+        return path;
+    }
+    let dir = tempfile::tempdir().unwrap().keep();
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let root = dir.join("repo");
+    make_base(Base::Init(config), &root, &home);
+    shell(&root, &home, script);
+    let path: &'static str = Box::leak(root.display().to_string().into_boxed_str());
+    made.insert(key, path);
+    path
 }

@@ -49,7 +49,7 @@ fn dirstate_copies(repo: &Repo) -> RepoResult<Copies> {
 }
 
 /// Whether `a` is `b` or one of its ancestors.
-fn is_ancestor(repo: &Repo, a: Revision, b: Revision) -> RepoResult<bool> {
+pub fn is_ancestor(repo: &Repo, a: Revision, b: Revision) -> RepoResult<bool> {
     if a.is_null() || a == b {
         return Ok(true);
     }

@@ -464,21 +464,8 @@ pub fn children_of(repo: &Repo, rev: Revision) -> RevsetResult<Vec<Revision>> {
     Ok(out)
 }
 
-/// hg's `ctx.ancestor`: the single head of the common ancestors, else
-/// the one with the smallest node.
 fn greatest_common_ancestor(repo: &Repo, a: Revision, b: Revision) -> RevsetResult<Revision> {
-    let heads = crate::changes::common_ancestor_heads(repo, a, b)?;
-    let mut best: Option<(qs_store::Node, Revision)> = None;
-    for rev in heads {
-        let node = repo.node(rev)?;
-        if best
-            .as_ref()
-            .is_none_or(|(n, _)| node.as_bytes() < n.as_bytes())
-        {
-            best = Some((node, rev));
-        }
-    }
-    Ok(best.map_or(NULL_REVISION, |(_, rev)| rev))
+    Ok(crate::merge::ancestor(repo, a, b)?)
 }
 
 fn working_parents(repo: &Repo) -> RevsetResult<Vec<Revision>> {
