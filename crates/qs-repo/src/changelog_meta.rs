@@ -210,6 +210,21 @@ fn write(path: &std::path::Path, meta: &ChangelogMeta) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn random_cache_files_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..200),
+                                          count in 0u32..6, users in 0u32..4) {
+            let _ = parse(&tail);
+            let mut data = MAGIC.to_vec();
+            for n in [VERSION, count, users] {
+                data.extend_from_slice(&n.to_le_bytes());
+            }
+            data.extend_from_slice(&tail);
+            let _ = parse(&data);
+        }
+    }
 
     fn sample() -> ChangelogMeta {
         ChangelogMeta {

@@ -189,6 +189,12 @@ impl MergeState {
             }
             Err(e) => return Err(io(&path, e)),
         };
+        MergeState::parse(&data)
+    }
+
+    /// A merge state from the bytes of a `state2` file (hg's records:
+    /// a type byte, a big-endian length, the data).
+    pub fn parse(data: &[u8]) -> RepoResult<MergeState> {
         let mut ms = MergeState::default();
         let mut off = 0;
         let mut unsupported: Vec<u8> = Vec::new();
@@ -350,6 +356,29 @@ impl MergeState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn random_state_files_never_panic(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = MergeState::parse(&data);
+        }
+
+        #[test]
+        fn random_records_never_panic(records in proptest::collection::vec(
+            (prop::sample::select(b"LOFCPfltXxu".to_vec()),
+             proptest::collection::vec(prop::sample::select(b"ab\0o0f".to_vec()), 0..40)),
+            0..8,
+        )) {
+            let mut data = Vec::new();
+            for (kind, body) in records {
+                data.push(kind);
+                data.extend_from_slice(&(body.len() as u32).to_be_bytes());
+                data.extend_from_slice(&body);
+            }
+            let _ = MergeState::parse(&data);
+        }
+    }
 
     #[test]
     fn state_round_trips() {
