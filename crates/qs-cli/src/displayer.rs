@@ -324,6 +324,31 @@ fn engine_options(inv: &Parts<'_>, repo: &Repo, flags: Flags) -> EngineOptions {
     }
 }
 
+/// hg's `cmdutil.format_changeset_summary` for `command`: one line
+/// about `rev` (see [`Engine::oneline_summary`]), with `[templatealias]`.
+pub fn oneline_summary(
+    ui: &Ui<'_>,
+    inv: &Parts<'_>,
+    repo: &Repo,
+    rev: Revision,
+    command: &str,
+) -> CliResult<Vec<u8>> {
+    let flags = Flags {
+        quiet: ui.quiet(),
+        verbose: ui.verbose(),
+        debug: ui.debug_flag(),
+        copies: false,
+    };
+    let aliases: Vec<(Vec<u8>, Vec<u8>)> = inv
+        .config
+        .section(b"templatealias")
+        .iter()
+        .map(|i| (i.name.clone(), i.value.clone()))
+        .collect();
+    let engine = Engine::new(repo, engine_options(inv, repo, flags), Vec::new(), &aliases);
+    Ok(engine.oneline_summary(rev, Some(command))?)
+}
+
 impl<'r> Displayer<'r> {
     /// The displayer for a command's `-T`/`--style` and the configuration.
     /// `-T list` prints the available styles and aborts, as hg does.

@@ -16,7 +16,7 @@
 //! - [`similar`] — the `(did you mean ...)` hint for unknown functions.
 
 mod args;
-mod dag;
+pub(crate) mod dag;
 mod eval;
 mod files;
 pub mod logopts;

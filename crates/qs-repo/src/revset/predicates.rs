@@ -229,6 +229,13 @@ pub fn call(
             let input = ev.getset(&full, args, Order::Define)?;
             Ok(subset.and(&input))
         }
+        b"bisect" | b"bisected" => {
+            let status = getstring(args, "bisect requires a string")?.to_ascii_lowercase();
+            match crate::bisect::get(repo, &status)? {
+                Some(set) => Ok(subset.filter(|r| set.contains(&r))),
+                None => Err(ParseError::new("invalid bisect state").into()),
+            }
+        }
         b"origin" | b"destination" => super::sources::origin_or_destination(ev, subset, args, name),
         b"named" => super::sources::named(ev, subset, args),
         b"wdir" => {
@@ -354,7 +361,7 @@ pub fn call(
             };
             let mut ancestor = first;
             for &other in rest {
-                ancestor = greatest_common_ancestor(repo, ancestor, other)?;
+                ancestor = crate::changes::ancestor(repo, ancestor, other)?;
             }
             Ok(if subset.contains(ancestor) {
                 RevSet::one(ancestor)
@@ -462,10 +469,6 @@ pub fn children_of(repo: &Repo, rev: Revision) -> RevsetResult<Vec<Revision>> {
         }
     }
     Ok(out)
-}
-
-fn greatest_common_ancestor(repo: &Repo, a: Revision, b: Revision) -> RevsetResult<Revision> {
-    Ok(crate::merge::ancestor(repo, a, b)?)
 }
 
 fn working_parents(repo: &Repo) -> RevsetResult<Vec<Revision>> {
