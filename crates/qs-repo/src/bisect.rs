@@ -53,6 +53,12 @@ impl State {
             let [kind, symbol] = words[..] else {
                 return Err(corrupted(body));
             };
+            // hg's `lookup` here knows no working-directory revision.
+            if symbol == b"2147483647" || crate::revspec::is_working_directory_prefix(symbol) {
+                return Err(RepoError::UnknownRevision(
+                    String::from_utf8_lossy(symbol).into_owned(),
+                ));
+            }
             let symbol = String::from_utf8_lossy(symbol);
             let rev = crate::revspec::resolve_symbol(repo, &symbol)?;
             let node = repo.node(rev)?;
@@ -266,9 +272,7 @@ pub fn next(repo: &Repo, state: &State) -> RepoResult<Step> {
     }
     candidates.sort();
     let total = candidates.len();
-    let unskipped = candidates
-        .iter()
-        .any(|c| !skip.contains(c) && *c != badrev);
+    let unskipped = candidates.iter().any(|c| !skip.contains(c) && *c != badrev);
     if total == 1 || !unskipped {
         return Ok(Step {
             revs: candidates,
@@ -470,10 +474,7 @@ mod tests {
             skip: vec![n(5)],
         };
         let text = String::from_utf8(state.to_bytes()).unwrap_or_default();
-        let kinds: Vec<&str> = text
-            .lines()
-            .filter_map(|l| l.split(' ').next())
-            .collect();
+        let kinds: Vec<&str> = text.lines().filter_map(|l| l.split(' ').next()).collect();
         assert_eq!(kinds, ["bad", "current", "good", "good", "skip"]);
     }
 }

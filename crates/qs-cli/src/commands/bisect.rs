@@ -188,7 +188,13 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     }
     let mut line = b"Testing changeset ".to_vec();
     line.extend(summary(inv, rev)?);
-    line.extend(format!(" ({} changesets remaining, ~{tests} tests)\n", step.remaining).bytes());
+    line.extend(
+        format!(
+            " ({} changesets remaining, ~{tests} tests)\n",
+            step.remaining
+        )
+        .bytes(),
+    );
     inv.ui.write(&line)?;
     let repo = require(&inv.repo)?;
     state.current = vec![repo.node(rev)?];
