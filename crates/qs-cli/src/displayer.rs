@@ -324,6 +324,15 @@ fn engine_options(inv: &Parts<'_>, repo: &Repo, flags: Flags) -> EngineOptions {
     }
 }
 
+/// The `[templatealias]` items (declaration, definition).
+fn template_aliases(config: &qs_config::Config) -> Vec<(Vec<u8>, Vec<u8>)> {
+    config
+        .section(b"templatealias")
+        .iter()
+        .map(|i| (i.name.clone(), i.value.clone()))
+        .collect()
+}
+
 /// hg's `cmdutil.format_changeset_summary` for `command`: one line
 /// about `rev` (see [`Engine::oneline_summary`]), with `[templatealias]`.
 pub fn oneline_summary(
@@ -339,13 +348,12 @@ pub fn oneline_summary(
         debug: ui.debug_flag(),
         copies: false,
     };
-    let aliases: Vec<(Vec<u8>, Vec<u8>)> = inv
-        .config
-        .section(b"templatealias")
-        .iter()
-        .map(|i| (i.name.clone(), i.value.clone()))
-        .collect();
-    let engine = Engine::new(repo, engine_options(inv, repo, flags), Vec::new(), &aliases);
+    let engine = Engine::new(
+        repo,
+        engine_options(inv, repo, flags),
+        Vec::new(),
+        &template_aliases(inv.config),
+    );
     Ok(engine.oneline_summary(rev, Some(command))?)
 }
 
@@ -372,12 +380,7 @@ impl<'r> Displayer<'r> {
             .iter()
             .map(|i| (i.name.clone(), unquote(&i.value).to_vec()))
             .collect();
-        let aliases: Vec<(Vec<u8>, Vec<u8>)> = inv
-            .config
-            .section(b"templatealias")
-            .iter()
-            .map(|i| (i.name.clone(), i.value.clone()))
-            .collect();
+        let aliases = template_aliases(inv.config);
         if let Spec::None = spec {
             return Ok(Displayer::Default);
         }
