@@ -288,6 +288,8 @@ pub fn call(
             }))
         }
         b"tagged" => tag(ev, subset, args),
+        b"matching" => super::content::matching(ev, subset, args),
+        b"diffcontains" => super::content::diffcontains(ev, subset, args),
         b"nodefromfile" => nodefromfile(ev, subset, args),
         b"stack" => {
             let heads: Vec<Revision> = match args {

@@ -65,7 +65,7 @@ const CTX_KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords qs recognises but cannot compute yet.
-const UNSUPPORTED: &[&str] = &["diffstat"];
+const UNSUPPORTED: &[&str] = &[];
 
 /// hg's default one-line summary template (`onelinesummary`).
 const ONELINE_SUMMARY: &[u8] = br#"{separate(" ", label("oneline-summary.changeset", "{rev}:{node|short}"), join(filter(namespaces % "{ifeq(namespace, "branches", "", join(names % "{label("oneline-summary.{namespace}", name)}", " "))}"), " "))} "{label("oneline-summary.desc", desc|firstline)}""#;
@@ -300,6 +300,17 @@ impl Engine<'_> {
                 compat_list("branch", Some("branches"), None, values)
             }
             "closesbranch" => Value::Bool(cs.is_close()),
+            "diffstat" => {
+                let options = crate::diff::DiffOptions {
+                    noprefix: false,
+                    ..self.repo.diff_options()
+                };
+                let diff = crate::diff::changeset_diff(self.repo, rev, options, None)?;
+                let stats = crate::diff::stat::stat_data(&diff);
+                let adds: usize = stats.iter().map(|s| s.adds).sum();
+                let removes: usize = stats.iter().map(|s| s.removes).sum();
+                text(format!("{}: +{adds}/-{removes}", stats.len()))
+            }
             "bisect" => match crate::bisect::label(self.repo, rev)? {
                 Some(label) => text(label),
                 None => Value::None,

@@ -11,6 +11,51 @@ impl Engine<'_> {
     /// The files of `rev`'s manifest matching `pattern` (a glob unless
     /// prefixed, relative to the current directory), as hg's
     /// `ctx.matches(ctx.match([pattern]))`.
+    /// hg's template `diff([include[, exclude]])`: the changeset's diff
+    /// against its first parent with the configuration's options, for the
+    /// files the (non-empty) patterns keep.
+    pub(crate) fn changeset_diff(&self, rev: Revision, patterns: &[Vec<u8>]) -> TResult<Vec<u8>> {
+        use qs_dirstate::matchbuild::{build_matcher, PatternContext};
+        use qs_dirstate::pattern::PatternKind;
+        use std::os::unix::ffi::OsStrExt;
+        if rev.is_null() {
+            return Ok(Vec::new());
+        }
+        let pick = |i: usize| -> Vec<Vec<u8>> {
+            patterns
+                .get(i)
+                .filter(|p| !p.is_empty())
+                .cloned()
+                .into_iter()
+                .collect()
+        };
+        let root = self.repo.root().as_os_str().as_bytes().to_vec();
+        let root_for_read = self.repo.root().to_path_buf();
+        let read = move |p: &std::path::Path| std::fs::read(root_for_read.join(p));
+        let ctx = PatternContext {
+            root: &root,
+            cwd: &self.opts.cwd_in_repo,
+            read: &read,
+        };
+        let mut warnings = Vec::new();
+        let matcher = build_matcher(
+            &ctx,
+            &[],
+            &pick(0),
+            &pick(1),
+            PatternKind::Glob,
+            &mut warnings,
+        )
+        .map_err(|e| abort(e.to_string()))?;
+        let keep = |p: &[u8]| matcher.matches(p);
+        Ok(crate::diff::changeset_diff(
+            self.repo,
+            rev,
+            self.repo.diff_options(),
+            Some(&keep),
+        )?)
+    }
+
     pub(crate) fn matching_files(&self, rev: Revision, pattern: &[u8]) -> TResult<Vec<Vec<u8>>> {
         use qs_dirstate::matchbuild::{build_matcher, PatternContext};
         use qs_dirstate::pattern::PatternKind;
