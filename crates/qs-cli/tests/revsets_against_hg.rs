@@ -356,7 +356,6 @@ const MORE_PREDICATES: &[&str] = &[
     "matching(tip)",
     "matching(all(), branch)",
     "matching(1, files)",
-    "matching(1, diff)",
     "matching(2, 'user date')",
     "matching(tip, phase)",
     "matching(0:3, summary)",
@@ -492,6 +491,24 @@ fn revset_aliases() {
                 &name,
                 &["--config", alias, "log", "-q", "-r", expr],
             ));
+        }
+    }
+    c.finish();
+}
+
+/// `matching(x, diff)` diffs every changeset it looks at: compared on
+/// fixtures without the `files` fixture's large file (hg needs tens of
+/// seconds to diff it), with the configuration's diff options.
+#[test]
+fn matching_diffs() {
+    let mut c = Checker::new("matching_diffs");
+    for name in ["branchy", "linear"] {
+        for expr in ["matching(1, diff)", "matching(tip, diff)", "matching(all(), 'diff user')"] {
+            c.fixture(name, &["log", "-q", "-r", expr]);
+            c.fixture(
+                name,
+                &["--config", "diff.ignorews=1", "log", "-q", "-r", expr],
+            );
         }
     }
     c.finish();
