@@ -354,7 +354,7 @@ const MORE_PREDICATES: &[&str] = &[
     "nodefromfile(nosuchfile)",
     "matching(0)",
     "matching(tip)",
-    "matching(all(), branch)",
+    "matching(0:2, branch)",
     "matching(1, files)",
     "matching(2, 'user date')",
     "matching(tip, phase)",
@@ -503,7 +503,11 @@ fn revset_aliases() {
 fn matching_diffs() {
     let mut c = Checker::new("matching_diffs");
     for name in ["branchy", "linear"] {
-        for expr in ["matching(1, diff)", "matching(tip, diff)", "matching(all(), 'diff user')"] {
+        for expr in [
+            "0:30 and matching(1, diff)",
+            "0:30 and matching(tip, diff)",
+            "0:30 and matching(0:2, 'diff user')",
+        ] {
             c.fixture(name, &["log", "-q", "-r", expr]);
             c.fixture(
                 name,

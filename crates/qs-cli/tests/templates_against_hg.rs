@@ -672,7 +672,11 @@ fn diffs_in_templates_match_hg() {
             "{diff(1, 2, 3)}",
             "{if(diff(), 'changed', 'empty')} {diffstat|json}\n",
         ] {
-            for config in [&[][..], &["--config", "diff.git=1"], &["--config", "diff.unified=1"]] {
+            for config in [
+                &[][..],
+                &["--config", "diff.git=1"],
+                &["--config", "diff.unified=1"],
+            ] {
                 let mut args: Vec<&str> = config.to_vec();
                 args.extend(["log", "-T", t]);
                 if name == "linear" {
@@ -681,9 +685,35 @@ fn diffs_in_templates_match_hg() {
                 c.check(&fixture(name, &args));
             }
         }
+        c.check(&fixture(
+            name,
+            &["log", "-T", "json(diffstat, diff)", "-l", "8"],
+        ));
+        c.check(&fixture(
+            name,
+            &["log", "-T", "json(rev, diff)", "-g", "-l", "8"],
+        ));
+        c.check(&fixture(
+            name,
+            &[
+                "log",
+                "-T",
+                "json(diffstat)",
+                "--config",
+                "diff.git=1",
+                "-l",
+                "8",
+            ],
+        ));
         c.check(&fixture(name, &["log", "--style", "bisect", "-l", "5"]));
-        c.check(&fixture(name, &["log", "--style", "bisect", "-q", "-l", "5"]));
-        c.check(&fixture(name, &["log", "--debug", "-T", "{diff()}", "-l", "3"]));
+        c.check(&fixture(
+            name,
+            &["log", "--style", "bisect", "-q", "-l", "5"],
+        ));
+        c.check(&fixture(
+            name,
+            &["log", "--debug", "-T", "{diff()}", "-l", "3"],
+        ));
     }
     c.finish();
 }
@@ -702,7 +732,8 @@ fn unsupported_template_features_abort_clearly() {
         &["log", "-T", "{desc|cbor}"],
         &["log", "--style", "show"],
         &["log", "-T", "cbor"],
-        &["log", "-T", "json(diff)"],
+        &["log", "-T", "json(copies)"],
+        &["log", "-T", "json(diff)", "src"],
         &["log", "-G", "--config", "command-templates.graphnode={rev}"],
     ];
     for args in cases {
