@@ -358,23 +358,46 @@ fn bad_input_matches_hg() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Without `-U`, a step that would update the working directory is
-/// refused before anything is written; marking alone still works.
+/// Without `-U`, bisect updates the working directory to each changeset
+/// to test (a clean update, refused with uncommitted changes), `-c`
+/// starts from the working directory's parent.
 #[test]
-fn updating_is_refused_cleanly() {
+fn updating_bisections_match_hg() {
     let dir = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
-    let base = make_base(dir.path(), home.path(), "+6");
+    let base = dir.path().join("base");
+    std::fs::create_dir_all(&base).unwrap();
+    wcommon::shell(
+        &base,
+        home.path(),
+        "hg init -q; hg debugbuilddag -n -m '+4 *2 +2 /3 +4'; hg up -q tip",
+    );
+    let hg_bin = common::hg_bin().display().to_string();
+    let below = |n: u32| format!("test $({hg_bin} id -n) -lt {n}");
+    let above = |n: u32| format!("test $({hg_bin} id -n) -ge {n}");
+    let steps = vec![
+        run(&["bisect", "-g", "0"]),
+        run(&["bisect", "-b", "tip"]),
+        run(&["identify", "-n"]),
+        run(&["bisect", "-g"]),
+        run(&["status"]),
+        sh("echo change >> mf"),
+        run(&["bisect", "-b"]),
+        sh(&format!("{hg_bin} revert -q mf; rm -f mf.orig")),
+        run(&["bisect", "-c", &below(6)]),
+        run(&["identify", "-n"]),
+        run(&["bisect", "-e"]),
+        run(&["bisect", "-r"]),
+        run(&["update", "-q", "null"]),
+        run(&["bisect", "-b", "0"]),
+        run(&["bisect", "-g", "tip"]),
+        run(&["bisect", "-q", "-c", &above(3)]),
+        run(&["identify", "-n"]),
+        run(&["status", "-A"]),
+    ];
     let root = dir.path().join("repo");
-    common::copy_tree(&base, &root);
-    let qs = |args: &[&str]| run_with_home(Tool::Qs, &Invocation::new(&root, args), home.path());
-    assert_eq!(qs(&["bisect", "-g", "0"]).code, 0);
-    let refused = qs(&["bisect", "-b", "5"]);
-    assert_eq!(refused.code, 255);
-    assert!(refused
-        .stderr_str()
-        .starts_with("abort: bisect without --noupdate is not supported yet\n"));
-    let state = std::fs::read_to_string(root.join(".hg/bisect.state")).unwrap();
-    assert!(!state.contains("bad"), "{state}");
-    assert_eq!(qs(&["bisect", "-c", "true"]).code, 255);
+    let hg = play(&base, &root, home.path(), &steps, &|_| Tool::Hg);
+    let qs = play(&base, &root, home.path(), &steps, &|_| Tool::Qs);
+    let failures = differences("updating", &qs, &hg);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

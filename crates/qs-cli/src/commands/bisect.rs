@@ -3,12 +3,12 @@
 //! forget, `-e` to extend a search that ended on a merge, `-c CMD` to
 //! test automatically (`HG_NODE` set; exit 0 good, 125 skip, 127 abort,
 //! anything else bad). The state lives in `.hg/bisect.state`, shared with
-//! hg (`qs_repo::bisect`). Updating the working directory to the next
-//! changeset is not supported yet: without `-U/--noupdate`, a step that
-//! would update is refused before anything is written.
+//! hg (`qs_repo::bisect`). Without `-U/--noupdate` the working directory
+//! is updated (clean, as hg's `update -C`) to each changeset to test.
 
 use qs_repo::bisect::{self, Mark, State, Step};
-use qs_repo::Repo;
+use qs_repo::merge::{self, Request as UpdateRequest, UpdateCheck};
+use qs_repo::wdirstate::WorkingDirstate;
 use qs_store::{Node, Revision};
 
 use super::{require, CommandDef, Invocation, RepoNeed};
@@ -40,13 +40,6 @@ pub const COMMAND: CommandDef = CommandDef {
     repo: RepoNeed::Required,
     run,
 };
-
-fn update_unsupported() -> CliError {
-    CliError::abort_hint(
-        "bisect without --noupdate is not supported yet",
-        "use -U/--noupdate and update the working directory with Mercurial's 'hg update'",
-    )
-}
 
 /// What the command line asks for.
 struct Request {
@@ -128,18 +121,11 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         State::reset(repo)?;
         return Ok(0);
     }
-    if req.command.is_some() && !req.noupdate {
-        return Err(update_unsupported());
-    }
     let mut state = State::load(repo)?;
     let nodes = given_nodes(inv, &state, req.revs.as_deref())?;
-    let repo = require(&inv.repo)?;
 
     if let Some(mark) = req.mark {
         state.marks_mut(mark).extend(nodes.iter().copied());
-        if !req.noupdate && would_update(repo, &state, false)? {
-            return Err(update_unsupported());
-        }
         save(inv, &state)?;
         if state.good.is_empty() || state.bad.is_empty() {
             return Ok(0);
@@ -147,17 +133,11 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     }
 
     if let Some(command) = &req.command {
-        return run_command(inv, &mut state, command, req.revs.is_some(), &nodes);
+        return run_command(inv, &mut state, command, &req, &nodes);
     }
 
     let repo = require(&inv.repo)?;
     state.check()?;
-    if req.extend && !req.noupdate && would_update(repo, &state, true)? {
-        return Err(update_unsupported());
-    }
-    if req.mark.is_none() && !req.noupdate && would_update(repo, &state, false)? {
-        return Err(update_unsupported());
-    }
     let step = bisect::next(repo, &state)?;
     if req.extend {
         if step.remaining == 0 {
@@ -169,6 +149,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
                 inv.ui.write(&line)?;
                 state.current = vec![node];
                 save(inv, &state)?;
+                may_update(inv, req.noupdate, rev, true)?;
                 return Ok(0);
             }
         }
@@ -199,24 +180,47 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let repo = require(&inv.repo)?;
     state.current = vec![repo.node(rev)?];
     save(inv, &state)?;
+    may_update(inv, req.noupdate, rev, true)?;
     Ok(0)
 }
 
-/// Whether hg would now update the working directory: a next changeset
-/// to test (or, for `--extend`, a range to extend to). Errors are left
-/// for the real computation to report.
-fn would_update(repo: &Repo, state: &State, extend: bool) -> CliResult<bool> {
-    if state.good.is_empty() || state.bad.is_empty() {
-        return Ok(false);
+/// hg's `mayupdate`: unless `--noupdate`, a clean update of the working
+/// directory (which must have no changes) to `rev`.
+fn may_update(
+    inv: &mut Invocation<'_, '_>,
+    noupdate: bool,
+    rev: Revision,
+    show_stats: bool,
+) -> CliResult<()> {
+    if noupdate {
+        return Ok(());
     }
-    let Ok(step) = bisect::next(repo, state) else {
-        return Ok(false);
+    let repo = require(&inv.repo)?;
+    super::update::bail_if_changed(repo, true)?;
+    let remove_empty_dirs =
+        super::wlock::config_bool(inv, "experimental", "removeemptydirs", true)?;
+    let _wlock = super::wlock::take_wlock(inv)?;
+    let repo = require(&inv.repo)?;
+    let display = |p: &[u8]| p.to_vec();
+    let req = UpdateRequest {
+        target: rev,
+        branch_merge: false,
+        force: true,
+        check: UpdateCheck::None,
+        labels: None,
+        remove_empty_dirs,
+        display: &display,
+        merge_tool: None,
     };
-    Ok(if extend {
-        step.remaining == 0 && bisect::extend_range(repo, state, &step)?.is_some()
-    } else {
-        step.remaining > 0
-    })
+    let mut ds = WorkingDirstate::load(repo)?;
+    let mut notes = Vec::new();
+    let result = merge::run(repo, &mut ds, &req, &mut notes);
+    super::wlock::show_notes(&mut inv.ui, &notes)?;
+    let stats = result?;
+    if show_stats {
+        super::update::show_stats(inv, &stats)?;
+    }
+    Ok(())
 }
 
 /// The changesets `REV` names (only those between the good and bad ones
@@ -288,25 +292,34 @@ fn run_command(
     inv: &mut Invocation<'_, '_>,
     state: &mut State,
     command: &str,
-    rev_given: bool,
+    req: &Request,
     nodes: &[Node],
 ) -> CliResult<i32> {
-    let mut node = match state.current.first() {
-        Some(n) => *n,
-        None => {
-            return Err(CliError::abort(
-                "current bisect revision is unknown - start a new bisect to fix",
-            ))
+    let mut node = if req.noupdate {
+        match state.current.first() {
+            Some(n) => *n,
+            None => {
+                return Err(CliError::abort(
+                    "current bisect revision is unknown - start a new bisect to fix",
+                ))
+            }
         }
+    } else {
+        let repo = require(&inv.repo)?;
+        let [p1, p2] = repo.dirstate_parents()?;
+        if !p2.is_null() {
+            return Err(CliError::abort("current bisect revision is a merge"));
+        }
+        p1
     };
-    if rev_given {
+    if req.revs.is_some() {
         node = *nodes
             .last()
             .ok_or_else(|| CliError::abort("empty revision set"))?;
     }
     // hg records the changeset the run started from, not the last one.
     let start = node;
-    let outcome = command_loop(inv, state, command, &mut node);
+    let outcome = command_loop(inv, state, command, req.noupdate, &mut node);
     state.current = vec![start];
     save(inv, state)?;
     let step = outcome?;
@@ -318,6 +331,7 @@ fn command_loop(
     inv: &mut Invocation<'_, '_>,
     state: &mut State,
     command: &str,
+    noupdate: bool,
     node: &mut Node,
 ) -> CliResult<Step> {
     loop {
@@ -344,6 +358,7 @@ fn command_loop(
         let step = bisect::next(repo, state)?;
         if let Some(&first) = step.revs.first() {
             *node = repo.node(first)?;
+            may_update(inv, noupdate, first, false)?;
         }
         if step.remaining == 0 {
             return Ok(step);

@@ -84,6 +84,23 @@ pub fn merge_tool(inv: &Invocation<'_, '_>) -> CliResult<Option<String>> {
     Ok(tool)
 }
 
+/// hg's `bail_if_changed`: refuses a working directory with changes
+/// (and, when `merge`, one with an uncommitted merge).
+pub fn bail_if_changed(repo: &Repo, merge: bool) -> CliResult<()> {
+    if merge && !repo.dirstate_parents()?[1].is_null() {
+        return Err(CliError::abort("outstanding uncommitted merge"));
+    }
+    let st = qs_repo::status::status(repo, &Default::default(), &mut Vec::new())?;
+    if !(st.modified.is_empty()
+        && st.added.is_empty()
+        && st.removed.is_empty()
+        && st.deleted.is_empty())
+    {
+        return Err(CliError::abort("uncommitted changes"));
+    }
+    Ok(())
+}
+
 /// Resolves one revision as hg's `revsingle` (the last of the set).
 pub fn single_rev(inv: &Invocation<'_, '_>, repo: &Repo, spec: &str) -> CliResult<Revision> {
     super::resolve_revs(&inv.config, repo, &[spec.to_string()])?
@@ -185,14 +202,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     };
     let repo = require(&inv.repo)?;
     if check_abort && !clean {
-        let st = qs_repo::status::status(repo, &Default::default(), &mut Vec::new())?;
-        if !(st.modified.is_empty()
-            && st.added.is_empty()
-            && st.removed.is_empty()
-            && st.deleted.is_empty())
-        {
-            return Err(CliError::abort("uncommitted changes"));
-        }
+        bail_if_changed(repo, false)?;
     }
     let display = |p: &[u8]| p.to_vec();
     let req = Request {
