@@ -92,7 +92,7 @@ pub fn matching(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetRe
             return Ok(false);
         }
         let mine = field_values(repo, r, &fields)?;
-        Ok(wanted.iter().any(|w| *w == mine))
+        Ok(wanted.contains(&mine))
     })
 }
 
