@@ -335,6 +335,12 @@ fn bad_input_matches_hg() {
         run(&["log", "-r", "bisect(foo)"]),
         run(&["log", "-r", "bisect()"]),
         run(&["log", "-r", "bisected(GOOD)", "-T", "{rev}\\n"]),
+        // The working directory's parent is null here: marked as good.
+        run(&["bisect", "-r"]),
+        run(&["bisect", "-U", "-g"]),
+        run(&["bisect", "-U", "-b", "2"]),
+        run(&["log", "-r", "bisect(good)", "-q"]),
+        run(&["log", "-r", "0:2 and bisect(good)", "-q"]),
         state("weird 0\\n"),
         run(&["bisect", "-U"]),
         run(&["log", "-r", "bisect(good)"]),

@@ -232,6 +232,10 @@ pub fn call(
         b"bisect" | b"bisected" => {
             let status = getstring(args, "bisect requires a string")?.to_ascii_lowercase();
             match crate::bisect::get(repo, &status)? {
+                // The whole repository keeps a marked null revision.
+                Some(set) if subset.is_full() && set.contains(&NULL_REVISION) => {
+                    Ok(RevSet::ascending(set))
+                }
                 Some(set) => Ok(subset.filter(|r| set.contains(&r))),
                 None => Err(ParseError::new("invalid bisect state").into()),
             }
