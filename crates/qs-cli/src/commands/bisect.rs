@@ -7,8 +7,6 @@
 //! is updated (clean, as hg's `update -C`) to each changeset to test.
 
 use qs_repo::bisect::{self, Mark, State, Step};
-use qs_repo::merge::{self, Request as UpdateRequest, UpdateCheck};
-use qs_repo::wdirstate::WorkingDirstate;
 use qs_store::{Node, Revision};
 
 use super::{require, CommandDef, Invocation, RepoNeed};
@@ -197,29 +195,8 @@ fn may_update(
     }
     let repo = require(&inv.repo)?;
     super::update::bail_if_changed(repo, true)?;
-    let remove_empty_dirs =
-        super::wlock::config_bool(inv, "experimental", "removeemptydirs", true)?;
     let _wlock = super::wlock::take_wlock(inv)?;
-    let repo = require(&inv.repo)?;
-    let display = |p: &[u8]| p.to_vec();
-    let req = UpdateRequest {
-        target: rev,
-        branch_merge: false,
-        force: true,
-        check: UpdateCheck::None,
-        labels: None,
-        remove_empty_dirs,
-        display: &display,
-        merge_tool: None,
-    };
-    let mut ds = WorkingDirstate::load(repo)?;
-    let mut notes = Vec::new();
-    let result = merge::run(repo, &mut ds, &req, &mut notes);
-    super::wlock::show_notes(&mut inv.ui, &notes)?;
-    let stats = result?;
-    if show_stats {
-        super::update::show_stats(inv, &stats)?;
-    }
+    super::update::clean_update(inv, rev, None, show_stats)?;
     Ok(())
 }
 

@@ -122,6 +122,39 @@ pub fn run_and_show(inv: &mut Invocation<'_, '_>, req: &Request<'_>) -> CliResul
     Ok(stats)
 }
 
+/// hg's `clean_update`: the working directory forcibly switched to
+/// `target` (changes discarded, nothing merged), with hg's statistics
+/// line when `show_stats`. The caller holds the wlock.
+pub fn clean_update(
+    inv: &mut Invocation<'_, '_>,
+    target: Revision,
+    merge_tool: Option<String>,
+    show_stats: bool,
+) -> CliResult<Stats> {
+    let remove_empty_dirs =
+        super::wlock::config_bool(inv, "experimental", "removeemptydirs", true)?;
+    let display = |p: &[u8]| p.to_vec();
+    let req = Request {
+        target,
+        branch_merge: false,
+        force: true,
+        check: UpdateCheck::None,
+        labels: None,
+        remove_empty_dirs,
+        display: &display,
+        merge_tool,
+    };
+    if show_stats {
+        return run_and_show(inv, &req);
+    }
+    let repo = require(&inv.repo)?;
+    let mut ds = WorkingDirstate::load(repo)?;
+    let mut notes = Vec::new();
+    let result = merge::run(repo, &mut ds, &req, &mut notes);
+    super::wlock::show_notes(&mut inv.ui, &notes)?;
+    Ok(result?)
+}
+
 /// hg's statistics line.
 pub fn show_stats(inv: &mut Invocation<'_, '_>, stats: &Stats) -> CliResult<()> {
     inv.ui.status(&format!(
