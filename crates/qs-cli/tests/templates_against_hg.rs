@@ -733,6 +733,7 @@ fn unsupported_template_features_abort_clearly() {
         &["log", "--style", "show"],
         &["log", "-T", "cbor"],
         &["log", "-T", "json(copies)"],
+        &["log", "-T", "{diffstat}", "--config", "diff.merge=1"],
         &["log", "-T", "json(diff)", "src"],
         &["log", "-G", "--config", "command-templates.graphnode={rev}"],
     ];

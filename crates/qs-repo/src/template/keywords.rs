@@ -301,6 +301,19 @@ impl Engine<'_> {
             }
             "closesbranch" => Value::Bool(cs.is_close()),
             "diffstat" => {
+                let merge_diff = self
+                    .opts
+                    .config
+                    .get(&(b"diff".to_vec(), b"merge".to_vec()))
+                    .is_some_and(|v| {
+                        matches!(
+                            v.to_ascii_lowercase().as_slice(),
+                            b"1" | b"yes" | b"true" | b"on" | b"always"
+                        )
+                    });
+                if merge_diff && !self.repo.parents(rev)?[1].is_null() {
+                    return Err(abort("diff.merge is not supported by qs yet"));
+                }
                 let options = crate::diff::DiffOptions {
                     noprefix: false,
                     ..self.repo.diff_options()
