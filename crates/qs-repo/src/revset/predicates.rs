@@ -307,15 +307,20 @@ pub fn call(
             Ok(subset.and(&RevSet::from_revs(found)))
         }
         b"conflictlocal" | b"conflictother" => {
-            let what = String::from_utf8_lossy(name);
-            no_args(&what)?;
-            let merge = repo.dot_hg().join("merge");
-            if merge.join("state2").exists() || merge.join("state").exists() {
-                return Err(RevsetError::Unsupported(format!(
-                    "revset function '{what}' during an unresolved merge is not supported by qs yet"
-                )));
+            no_args(&String::from_utf8_lossy(name))?;
+            let state = crate::merge::state::MergeState::read(repo.dot_hg())?;
+            let node = if name == b"conflictlocal" {
+                state.local
+            } else {
+                state.other
+            };
+            match node.filter(|_| state.active()) {
+                Some(node) => match repo.changelog().rev_of_node(&node)? {
+                    Some(rev) => Ok(subset.and(&RevSet::one(rev))),
+                    None => Ok(RevSet::empty()),
+                },
+                None => Ok(RevSet::empty()),
             }
-            Ok(RevSet::empty())
         }
         b"origin" | b"destination" => super::sources::origin_or_destination(ev, subset, args, name),
         b"named" => super::sources::named(ev, subset, args),
