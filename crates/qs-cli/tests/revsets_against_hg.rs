@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod wcommon;
 
 use common::{hg_query, lines, os, Checker, Invocation};
 use std::ffi::OsString;
@@ -515,6 +516,41 @@ fn matching_diffs() {
             );
         }
     }
+    c.finish();
+}
+
+/// `conflictlocal()` and `conflictother()` read the merge state: the
+/// sides of an unresolved merge, nothing once it is committed.
+#[test]
+fn merge_conflict_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut c = Checker::new("merge_conflict_sides");
+    let exprs = [
+        "conflictlocal()",
+        "conflictother()",
+        "conflictlocal() + conflictother()",
+    ];
+    let compare = |c: &mut Checker| {
+        for e in exprs {
+            let inv = Invocation::new(root, &["log", "-q", "-r", e]).uncached();
+            let qs = common::run_with_home(common::Tool::Qs, &inv, home.path());
+            let hg = common::run_with_home(common::Tool::Hg, &inv, home.path());
+            if qs != hg {
+                c.fail(inv.args_display(), format!("qs {qs:?}\nhg {hg:?}"));
+            }
+        }
+    };
+    wcommon::shell(
+        root,
+        home.path(),
+        "hg init -q; echo a > f; hg ci -qAm a; echo b > f; hg ci -qm b; hg up -q 0; \
+         echo c > f; hg ci -qm c; hg merge -q 1 --tool :merge || true",
+    );
+    compare(&mut c);
+    wcommon::shell(root, home.path(), "hg resolve -qm f; hg ci -qm merged");
+    compare(&mut c);
     c.finish();
 }
 
