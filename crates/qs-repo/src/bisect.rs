@@ -364,7 +364,7 @@ pub fn extend_range(repo: &Repo, state: &State, step: &Step) -> RepoResult<Optio
         }
     }
     if marked.len() == 1 {
-        Ok(Some(crate::changes::ancestor(repo, p1, p2)?))
+        Ok(Some(crate::merge::ancestor(repo, p1, p2)?))
     } else {
         Ok(None)
     }

@@ -119,23 +119,6 @@ pub fn common_ancestor_heads(repo: &Repo, a: Revision, b: Revision) -> RepoResul
     })
 }
 
-/// hg's `ctx.ancestor`: the single head of the common ancestors, else
-/// the one with the smallest node.
-pub fn ancestor(repo: &Repo, a: Revision, b: Revision) -> RepoResult<Revision> {
-    let heads = common_ancestor_heads(repo, a, b)?;
-    let mut best: Option<(qs_store::Node, Revision)> = None;
-    for rev in heads {
-        let node = repo.node(rev)?;
-        if best
-            .as_ref()
-            .is_none_or(|(n, _)| node.as_bytes() < n.as_bytes())
-        {
-            best = Some((node, rev));
-        }
-    }
-    Ok(best.map_or(NULL_REVISION, |(_, rev)| rev))
-}
-
 /// The copies a changeset records, as hg's `log --copies` and
 /// `{file_copies}` list them (filelog copy metadata, hg's `getrenamed`):
 /// for each file of the changeset, the copy source named by the file

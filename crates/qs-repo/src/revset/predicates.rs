@@ -447,7 +447,7 @@ pub fn call(
             };
             let mut ancestor = first;
             for &other in rest {
-                ancestor = crate::changes::ancestor(repo, ancestor, other)?;
+                ancestor = crate::merge::ancestor(repo, ancestor, other)?;
             }
             Ok(if subset.contains(ancestor) {
                 RevSet::one(ancestor)
