@@ -5,12 +5,13 @@
 //! changeset.
 
 use qs_repo::dates::HgDate;
-use qs_repo::diff::{DiffOptions, DiffRequest, Side};
+use qs_repo::diff::DiffOptions;
 use qs_repo::Repo;
 use qs_store::Revision;
 
 use crate::commands::Invocation;
 use crate::error::{CliError, CliResult};
+use crate::opts::ParsedOpts;
 use crate::ui::Ui;
 
 /// hg's `config error: ...` (exit 255).
@@ -21,61 +22,78 @@ fn config_error(message: &str) -> CliError {
     }
 }
 
-/// A diff option: the flag when given (`--no-X` included), else the
-/// `[diff]` config value; `plain_off` options are off under HGPLAIN.
-fn bool_option(
-    inv: &Invocation<'_, '_>,
-    flag: &str,
-    config_name: &str,
-    plain_off: bool,
-) -> CliResult<bool> {
-    if let Some(v) = inv.opts.flag_given(flag) {
-        return Ok(v);
+/// What hg's `diffallopts` reads: the command's flags (none for the
+/// diffs of revsets and templates), the configuration, HGPLAIN, --debug.
+pub struct OptionSources<'a> {
+    pub opts: &'a ParsedOpts,
+    pub config: &'a qs_config::Config,
+    pub plain: bool,
+    pub debug: bool,
+}
+
+impl OptionSources<'_> {
+    /// A diff option: the flag when given (`--no-X` included), else the
+    /// `[diff]` config value; `plain_off` options are off under HGPLAIN.
+    fn bool_option(&self, flag: &str, config_name: &str, plain_off: bool) -> CliResult<bool> {
+        if let Some(v) = self.opts.flag_given(flag) {
+            return Ok(v);
+        }
+        if plain_off && self.plain {
+            return Ok(false);
+        }
+        self.config_flag(config_name)
     }
-    if plain_off && inv.ui.plain {
-        return Ok(false);
+
+    fn config_flag(&self, name: &str) -> CliResult<bool> {
+        self.config
+            .get_bool("diff", name, false)
+            .map_err(|e| config_error(&e.to_string()))
     }
-    inv.config
-        .get_bool("diff", config_name, false)
-        .map_err(|e| config_error(&e.to_string()))
+
+    /// hg's `diffallopts` for these flags and configuration.
+    pub fn options(&self) -> CliResult<DiffOptions> {
+        let mut o = DiffOptions {
+            nodates: self.bool_option("nodates", "nodates", false)?,
+            ..DiffOptions::default()
+        };
+        o.text.show_function = self.bool_option("show-function", "showfunc", false)?;
+        let context = match self.opts.value("unified").filter(|v| !v.is_empty()) {
+            Some(v) => Some(v.to_string()),
+            None => self.config.get_str("diff", "unified"),
+        };
+        if let Some(value) = context {
+            o.text.context = qs_repo::diff::parse_context(&value)?;
+        }
+        o.git = self.bool_option("git", "git", false)?;
+        o.text.ignore_ws = self.bool_option("ignore-all-space", "ignorews", false)?;
+        o.text.ignore_ws_amount =
+            self.bool_option("ignore-space-change", "ignorewsamount", false)?;
+        o.text.ignore_blank_lines =
+            self.bool_option("ignore-blank-lines", "ignoreblanklines", false)?;
+        o.text.ignore_ws_eol = self.bool_option("ignore-space-at-eol", "ignorewseol", false)?;
+        o.all_text = self.opts.flag("text");
+        o.nobinary = match self.opts.flag_given("binary") {
+            Some(binary) => !binary,
+            None => !self.plain && self.config_flag("nobinary")?,
+        };
+        o.noprefix = match self.opts.flag_given("noprefix") {
+            Some(v) => v,
+            None => !self.plain && self.config_flag("noprefix")?,
+        };
+        o.full_hashes = self.debug;
+        Ok(o)
+    }
 }
 
 /// hg's `diffallopts` for the current command's flags and config.
 pub fn options(inv: &Invocation<'_, '_>) -> CliResult<DiffOptions> {
-    let mut o = DiffOptions {
-        nodates: bool_option(inv, "nodates", "nodates", false)?,
-        ..DiffOptions::default()
-    };
-    o.text.show_function = bool_option(inv, "show-function", "showfunc", false)?;
-    let context = match inv.opts.value("unified").filter(|v| !v.is_empty()) {
-        Some(v) => Some(v.to_string()),
-        None => inv.config.get_str("diff", "unified"),
-    };
-    if let Some(value) = context {
-        o.text.context = qs_repo::diff::parse_context(&value)?;
+    OptionSources {
+        opts: &inv.opts,
+        config: &inv.config,
+        plain: inv.ui.plain,
+        debug: inv.ui.debug_flag(),
     }
-    o.git = bool_option(inv, "git", "git", false)?;
-    o.text.ignore_ws = bool_option(inv, "ignore-all-space", "ignorews", false)?;
-    o.text.ignore_ws_amount = bool_option(inv, "ignore-space-change", "ignorewsamount", false)?;
-    o.text.ignore_blank_lines = bool_option(inv, "ignore-blank-lines", "ignoreblanklines", false)?;
-    o.text.ignore_ws_eol = bool_option(inv, "ignore-space-at-eol", "ignorewseol", false)?;
-    o.all_text = inv.opts.flag("text");
-    o.nobinary = match inv.opts.flag_given("binary") {
-        Some(binary) => !binary,
-        None => !inv.ui.plain && config_flag(inv, "nobinary")?,
-    };
-    o.noprefix = match inv.opts.flag_given("noprefix") {
-        Some(v) => v,
-        None => !inv.ui.plain && config_flag(inv, "noprefix")?,
-    };
-    o.full_hashes = inv.ui.debug_flag();
-    Ok(o)
-}
-
-fn config_flag(inv: &Invocation<'_, '_>, name: &str) -> CliResult<bool> {
-    inv.config
-        .get_bool("diff", name, false)
-        .map_err(|e| config_error(&e.to_string()))
+    .options()
 }
 
 /// Refuses `diff.merge` on a merge (hg then diffs against an automatic
@@ -367,19 +385,13 @@ impl LogPatch {
                 "use Mercurial's 'hg' for this command line",
             ));
         }
-        let [p1, _] = repo.parents(rev)?;
         let filter = |p: &[u8]| self.paths.as_ref().is_none_or(|m| m.matches(p));
-        let req = DiffRequest {
-            left: Side::Rev(p1),
-            right: Side::Rev(rev),
-            files: Default::default(),
-            only: Some(&filter),
+        Ok(qs_repo::diff::changeset_diff(
+            repo,
+            rev,
             options,
-            working_date: HgDate::default(),
-            relroot: Vec::new(),
-            pathfn: None,
-        };
-        Ok(qs_repo::diff::diff(repo, &req, &mut Vec::new())?.text)
+            Some(&filter),
+        )?)
     }
 
     /// Writes the stat and/or patch of `rev` (hg's `_showpatch`).

@@ -336,6 +336,18 @@ fn dispatch(mut ui: Ui<'_>, args: &[String], ctx: &Process<'_>) -> CliResult<i32
     }
     if let Some(repo) = &repo {
         repo.set_clock(crate::clock::from_env(ctx.env));
+        // Diffs inside revsets and templates use the configuration's
+        // options (a bad value is reported when a command's own diff
+        // reads it).
+        let sources = crate::diffui::OptionSources {
+            opts: &crate::opts::ParsedOpts::default(),
+            config: &config,
+            plain: ui.plain,
+            debug: ui.debug_flag(),
+        };
+        if let Ok(options) = sources.options() {
+            repo.set_diff_options(options);
+        }
         if let Ok(relative) = cwd.strip_prefix(repo.root()) {
             use std::os::unix::ffi::OsStrExt;
             repo.set_cwd(relative.as_os_str().as_bytes().to_vec());

@@ -144,6 +144,9 @@ pub enum Displayer<'r> {
         expr: Rc<Expr>,
         fields: Vec<u8>,
         count: usize,
+        /// The log's diff options, when the fields name `diff` or
+        /// `diffstat`.
+        diff: Option<qs_repo::diff::DiffOptions>,
     },
     /// A template that failed to parse: hg reports it at the first
     /// changeset, so an empty selection prints nothing.
@@ -324,6 +327,39 @@ fn engine_options(inv: &Parts<'_>, repo: &Repo, flags: Flags) -> EngineOptions {
     }
 }
 
+/// The `[templatealias]` items (declaration, definition).
+fn template_aliases(config: &qs_config::Config) -> Vec<(Vec<u8>, Vec<u8>)> {
+    config
+        .section(b"templatealias")
+        .iter()
+        .map(|i| (i.name.clone(), i.value.clone()))
+        .collect()
+}
+
+/// hg's `cmdutil.format_changeset_summary` for `command`: one line
+/// about `rev` (see [`Engine::oneline_summary`]), with `[templatealias]`.
+pub fn oneline_summary(
+    ui: &Ui<'_>,
+    inv: &Parts<'_>,
+    repo: &Repo,
+    rev: Revision,
+    command: &str,
+) -> CliResult<Vec<u8>> {
+    let flags = Flags {
+        quiet: ui.quiet(),
+        verbose: ui.verbose(),
+        debug: ui.debug_flag(),
+        copies: false,
+    };
+    let engine = Engine::new(
+        repo,
+        engine_options(inv, repo, flags),
+        Vec::new(),
+        &template_aliases(inv.config),
+    );
+    Ok(engine.oneline_summary(rev, Some(command))?)
+}
+
 impl<'r> Displayer<'r> {
     /// The displayer for a command's `-T`/`--style` and the configuration.
     /// `-T list` prints the available styles and aborts, as hg does.
@@ -347,12 +383,7 @@ impl<'r> Displayer<'r> {
             .iter()
             .map(|i| (i.name.clone(), unquote(&i.value).to_vec()))
             .collect();
-        let aliases: Vec<(Vec<u8>, Vec<u8>)> = inv
-            .config
-            .section(b"templatealias")
-            .iter()
-            .map(|i| (i.name.clone(), i.value.clone()))
-            .collect();
+        let aliases = template_aliases(inv.config);
         if let Spec::None = spec {
             return Ok(Displayer::Default);
         }
@@ -375,12 +406,34 @@ impl<'r> Displayer<'r> {
                 text.extend_from_slice(&fields);
                 text.extend_from_slice(b")|json}");
                 match engine.parse(&text) {
-                    Ok(expr) => Ok(Displayer::JsonFields {
-                        engine: Box::new(engine),
-                        expr,
-                        fields,
-                        count: 0,
-                    }),
+                    Ok(expr) => {
+                        let diff = if wants_field(&fields, "diff")
+                            || wants_field(&fields, "diffstat")
+                        {
+                            if !inv.opts.positionals.is_empty() {
+                                return Err(CliError::abort_hint(
+                                    "json fields diff and diffstat with file patterns are not supported by qs yet",
+                                    "use Mercurial's 'hg' for this command line",
+                                ));
+                            }
+                            let sources = crate::diffui::OptionSources {
+                                opts: inv.opts,
+                                config: inv.config,
+                                plain: ui.plain,
+                                debug: ui.debug_flag(),
+                            };
+                            Some(sources.options()?)
+                        } else {
+                            None
+                        };
+                        Ok(Displayer::JsonFields {
+                            engine: Box::new(engine),
+                            expr,
+                            fields,
+                            count: 0,
+                            diff,
+                        })
+                    }
                     Err(e) => Ok(Displayer::Failed(Some(e))),
                 }
             }
@@ -499,12 +552,16 @@ impl<'r> Displayer<'r> {
                 expr,
                 fields,
                 count,
+                diff,
             } => {
                 let mut out = Vec::new();
                 if *count > 0 {
                     out.extend_from_slice(b",\n ");
                 }
-                let m = json_fields_mapping(repo, rev, flags, fields, *count)?;
+                let mut m = json_fields_mapping(repo, rev, flags, fields, *count)?;
+                if let Some(options) = diff {
+                    json_diff_fields(repo, rev, fields, options, &mut m)?;
+                }
                 *count += 1;
                 out.extend_from_slice(&engine.render(expr, &m)?);
                 Ok(out)
@@ -558,6 +615,48 @@ impl<'r> Displayer<'r> {
     }
 }
 
+/// Whether `json(FIELDS)` names the field `name`.
+fn wants_field(fields: &[u8], name: &str) -> bool {
+    fields
+        .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .any(|w| w == name.as_bytes())
+}
+
+/// The `diff` (the patch as `log -p` shows it) and `diffstat` (per file:
+/// additions, binary, name, removals) fields of `json(FIELDS)`.
+fn json_diff_fields(
+    repo: &Repo,
+    rev: Revision,
+    fields: &[u8],
+    options: &qs_repo::diff::DiffOptions,
+    m: &mut Mapping,
+) -> CliResult<()> {
+    use qs_repo::template::PyVal;
+    if wants_field(fields, "diffstat") {
+        let mut o = options.clone();
+        o.text.context = 0;
+        o.noprefix = false;
+        let text = qs_repo::diff::changeset_diff(repo, rev, o, None)?;
+        let stats = qs_repo::diff::stat::stat_data(&text)
+            .into_iter()
+            .map(|s| {
+                PyVal::Dict(vec![
+                    (b"additions".to_vec(), PyVal::Int(s.adds as i64)),
+                    (b"binary".to_vec(), PyVal::Bool(s.binary)),
+                    (b"name".to_vec(), PyVal::Bytes(s.name)),
+                    (b"removals".to_vec(), PyVal::Int(s.removes as i64)),
+                ])
+            })
+            .collect();
+        m.set(b"diffstat", Value::from_py(&PyVal::List(stats)));
+    }
+    if wants_field(fields, "diff") {
+        let text = qs_repo::diff::changeset_diff(repo, rev, options.clone(), None)?;
+        m.set(b"diff", Value::Bytes(text));
+    }
+    Ok(())
+}
+
 /// The item hg's changeset formatter fills for `json(FIELDS)`: `rev` and
 /// `node`, the common fields, and the optional ones the fields name.
 fn json_fields_mapping(
@@ -570,11 +669,7 @@ fn json_fields_mapping(
     use qs_repo::template::{dict_value, list_value, PyVal};
     let cs = repo.changeset(rev)?;
     let mut m = Mapping::for_rev(rev);
-    let wants = |name: &str| {
-        fields
-            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-            .any(|w| w == name.as_bytes())
-    };
+    let wants = |name: &str| wants_field(fields, name);
     m.set(b"index", Value::Int(index as i64));
     m.set(b"rev", Value::Int(i64::from(rev.0)));
     m.set(b"node", Value::Bytes(cs.node.hex().into_bytes()));
@@ -629,9 +724,9 @@ fn json_fields_mapping(
     if (flags.verbose && !flags.debug) || wants("files") {
         m.set(b"files", list_value(cs.files.clone(), "file"));
     }
-    if wants("diff") || wants("diffstat") || wants("copies") {
+    if wants("copies") {
         return Err(CliError::abort_hint(
-            "json fields diff, diffstat and copies are not supported by qs yet",
+            "json field copies is not supported by qs yet",
             "use Mercurial's 'hg' for this command line",
         ));
     }

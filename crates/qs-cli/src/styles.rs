@@ -197,6 +197,32 @@ pub const NAMES: &[&str] = &[
     "xml",
 ];
 
+/// `bisect`: the default style with each changeset's bisection status.
+const BISECT: &[(&str, &str)] = &[
+    (
+        "changeset",
+        r"{cset}{lbisect}{branches}{bookmarks}{tags}{parents}{luser}{ldate}{summary}\n",
+    ),
+    ("changeset_quiet", r"{lshortbisect} {rev}:{node|short}\n"),
+    (
+        "changeset_verbose",
+        r"{cset}{lbisect}{branches}{bookmarks}{tags}{parents}{luser}{ldate}{lfiles}{lfile_copies_switch}{description}\n",
+    ),
+    (
+        "changeset_debug",
+        r"{fullcset}{lbisect}{branches}{bookmarks}{tags}{lphase}{parents}{manifest}{luser}{ldate}{lfile_mods}{lfile_adds}{lfile_dels}{lfile_copies_switch}{extras}{description}\n",
+    ),
+    ("bisectlabel", " bisect.{word('0', bisect)}"),
+    (
+        "lbisect",
+        r#"{label("log.bisect{if(bisect, bisectlabel)}", "bisect:      {bisect}\n")}"#,
+    ),
+    (
+        "lshortbisect",
+        r#"{label("log.bisect{if(bisect, bisectlabel)}", "{bisect|shortbisect}")}"#,
+    ),
+];
+
 /// `compact`: one header line per changeset (revision, tags, bookmarks,
 /// parents, node, date, user) and the indented summary.
 const COMPACT: &[(&str, &str)] = &[
@@ -317,8 +343,8 @@ const XML: &[(&str, &str)] = &[
 static STYLES: &[Style] = &[
     Style {
         name: "bisect",
-        templates: None,
-        on_default: false,
+        templates: Some(BISECT),
+        on_default: true,
     },
     Style {
         name: "changelog",

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod wcommon;
 
 use common::{hg_query, lines, os, Checker, Invocation};
 use std::ffi::OsString;
@@ -328,6 +329,53 @@ const MORE_PREDICATES: &[&str] = &[
     "sort(head(), topo)",
     "sort(all(), 'topo rev')",
     "sort(all(), rev, topo.firstbranch=1)",
+    "branchpoint()",
+    "branchpoint(1)",
+    "expectsize(0:2, 3)",
+    "expectsize(0:2, 2:4)",
+    "expectsize(0:2, :2)",
+    "expectsize(0:2, 4:)",
+    "expectsize(0:2, x)",
+    "expectsize(0:2)",
+    "expectsize(0:2, -1)",
+    "present(expectsize(0:2, 5))",
+    "reverse(expectsize(0:2, 3))",
+    "revset(tip)",
+    "revset(0:2) and 1",
+    "_rev(1)",
+    "_rev(100000)",
+    "present(_rev(100000))",
+    "_phase(1)",
+    "_internal()",
+    "tagged()",
+    "stack()",
+    "stack(tip)",
+    "conflictlocal()",
+    "conflictother()",
+    "nodefromfile(nosuchfile)",
+    "matching(0)",
+    "matching(tip)",
+    "matching(0:2, branch)",
+    "matching(1, files)",
+    "matching(2, 'user date')",
+    "matching(tip, phase)",
+    "matching(0:3, summary)",
+    "matching(0, substate)",
+    "matching(0, foo)",
+    "matching(0, 'metadata author')",
+    "matching()",
+    "matching(none())",
+    "diffcontains(a)",
+    "diffcontains('re:^[a-z]+$')",
+    "diffcontains('literal:.')",
+    "diffcontains(' ')",
+    "diffcontains()",
+    "diffcontains(pattern='x')",
+    "bisect(good)",
+    "bisect(range)",
+    "bisected(untested)",
+    "bisect(nosuchstate)",
+    "bisect()",
 ];
 
 /// What qs does not evaluate yet: it must abort saying so, never answer
@@ -446,6 +494,63 @@ fn revset_aliases() {
             ));
         }
     }
+    c.finish();
+}
+
+/// `matching(x, diff)` diffs every changeset it looks at: compared on
+/// fixtures without the `files` fixture's large file (hg needs tens of
+/// seconds to diff it), with the configuration's diff options.
+#[test]
+fn matching_diffs() {
+    let mut c = Checker::new("matching_diffs");
+    for name in ["branchy", "linear"] {
+        for expr in [
+            "0:30 and matching(1, diff)",
+            "0:30 and matching(tip, diff)",
+            "0:30 and matching(0:2, 'diff user')",
+        ] {
+            c.fixture(name, &["log", "-q", "-r", expr]);
+            c.fixture(
+                name,
+                &["--config", "diff.ignorews=1", "log", "-q", "-r", expr],
+            );
+        }
+    }
+    c.finish();
+}
+
+/// `conflictlocal()` and `conflictother()` read the merge state: the
+/// sides of an unresolved merge, nothing once it is committed.
+#[test]
+fn merge_conflict_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut c = Checker::new("merge_conflict_sides");
+    let exprs = [
+        "conflictlocal()",
+        "conflictother()",
+        "conflictlocal() + conflictother()",
+    ];
+    let compare = |c: &mut Checker| {
+        for e in exprs {
+            let inv = Invocation::new(root, &["log", "-q", "-r", e]).uncached();
+            let qs = common::run_with_home(common::Tool::Qs, &inv, home.path());
+            let hg = common::run_with_home(common::Tool::Hg, &inv, home.path());
+            if qs != hg {
+                c.fail(inv.args_display(), format!("qs {qs:?}\nhg {hg:?}"));
+            }
+        }
+    };
+    wcommon::shell(
+        root,
+        home.path(),
+        "hg init -q; echo a > f; hg ci -qAm a; echo b > f; hg ci -qm b; hg up -q 0; \
+         echo c > f; hg ci -qm c; hg merge -q 1 --tool :merge || true",
+    );
+    compare(&mut c);
+    wcommon::shell(root, home.path(), "hg resolve -qm f; hg ci -qm merged");
+    compare(&mut c);
     c.finish();
 }
 

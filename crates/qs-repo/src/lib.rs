@@ -3,6 +3,7 @@
 //! questions read commands ask. It never touches a terminal, never reads
 //! the process environment and never changes the current directory.
 
+pub mod bisect;
 pub mod changelog_meta;
 pub mod changes;
 pub mod changeset;

@@ -40,6 +40,8 @@ pub struct Repo {
     /// The command's current directory relative to the root (`""` at the
     /// root), for file patterns in revsets; see [`Repo::set_cwd`].
     cwd: Mutex<Vec<u8>>,
+    /// hg's `diffallopts` from the configuration (see `set_diff_options`).
+    diff_options: Mutex<Option<crate::diff::DiffOptions>>,
 }
 
 impl Repo {
@@ -67,6 +69,7 @@ impl Repo {
             warnings: Mutex::new(Vec::new()),
             clock: Mutex::new(None),
             cwd: Mutex::new(Vec::new()),
+            diff_options: Mutex::new(None),
         })
     }
 
@@ -106,6 +109,23 @@ impl Repo {
     /// The directory given by [`Repo::set_cwd`] (`""`: the root).
     pub fn cwd(&self) -> Vec<u8> {
         self.cwd.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Sets the diff options of the configuration (hg's `diffallopts(ui)`)
+    /// that diffs made inside revsets and templates use.
+    pub fn set_diff_options(&self, options: crate::diff::DiffOptions) {
+        if let Ok(mut slot) = self.diff_options.lock() {
+            *slot = Some(options);
+        }
+    }
+
+    /// The options given by [`Repo::set_diff_options`], else hg's defaults.
+    pub fn diff_options(&self) -> crate::diff::DiffOptions {
+        self.diff_options
+            .lock()
+            .ok()
+            .and_then(|o| o.clone())
+            .unwrap_or_default()
     }
 
     /// The warnings met since the last call, oldest first: the CLI prints

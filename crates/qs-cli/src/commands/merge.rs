@@ -69,18 +69,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             .changelog()
             .rev_of_node(&node)?
             .ok_or_else(|| CliError::abort(format!("unknown revision '{}'", node.hex())))?;
-        let display = |p: &[u8]| p.to_vec();
-        let req = Request {
-            target,
-            branch_merge: false,
-            force: true,
-            check: UpdateCheck::None,
-            labels: None,
-            remove_empty_dirs,
-            display: &display,
-            merge_tool: tool,
-        };
-        run_and_show(inv, &req)?;
+        super::update::clean_update(inv, target, tool, true)?;
         return Ok(0);
     }
     let rev_opt = inv

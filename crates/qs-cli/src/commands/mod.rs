@@ -14,6 +14,7 @@ use crate::ui::Ui;
 
 pub mod add;
 pub mod addremove;
+pub mod bisect;
 pub mod bookmarks;
 pub mod branches;
 pub mod cat;
@@ -123,6 +124,7 @@ pub struct CommandDef {
 pub const COMMANDS: &[&CommandDef] = &[
     &add::COMMAND,
     &addremove::COMMAND,
+    &bisect::COMMAND,
     &bookmarks::COMMAND,
     &branches::COMMAND,
     &cat::COMMAND,

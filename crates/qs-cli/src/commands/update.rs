@@ -84,6 +84,23 @@ pub fn merge_tool(inv: &Invocation<'_, '_>) -> CliResult<Option<String>> {
     Ok(tool)
 }
 
+/// hg's `bail_if_changed`: refuses a working directory with changes
+/// (and, when `merge`, one with an uncommitted merge).
+pub fn bail_if_changed(repo: &Repo, merge: bool) -> CliResult<()> {
+    if merge && !repo.dirstate_parents()?[1].is_null() {
+        return Err(CliError::abort("outstanding uncommitted merge"));
+    }
+    let st = qs_repo::status::status(repo, &Default::default(), &mut Vec::new())?;
+    if !(st.modified.is_empty()
+        && st.added.is_empty()
+        && st.removed.is_empty()
+        && st.deleted.is_empty())
+    {
+        return Err(CliError::abort("uncommitted changes"));
+    }
+    Ok(())
+}
+
 /// Resolves one revision as hg's `revsingle` (the last of the set).
 pub fn single_rev(inv: &Invocation<'_, '_>, repo: &Repo, spec: &str) -> CliResult<Revision> {
     super::resolve_revs(&inv.config, repo, &[spec.to_string()])?
@@ -103,6 +120,39 @@ pub fn run_and_show(inv: &mut Invocation<'_, '_>, req: &Request<'_>) -> CliResul
     let stats = result?;
     show_stats(inv, &stats)?;
     Ok(stats)
+}
+
+/// hg's `clean_update`: the working directory forcibly switched to
+/// `target` (changes discarded, nothing merged), with hg's statistics
+/// line when `show_stats`. The caller holds the wlock.
+pub fn clean_update(
+    inv: &mut Invocation<'_, '_>,
+    target: Revision,
+    merge_tool: Option<String>,
+    show_stats: bool,
+) -> CliResult<Stats> {
+    let remove_empty_dirs =
+        super::wlock::config_bool(inv, "experimental", "removeemptydirs", true)?;
+    let display = |p: &[u8]| p.to_vec();
+    let req = Request {
+        target,
+        branch_merge: false,
+        force: true,
+        check: UpdateCheck::None,
+        labels: None,
+        remove_empty_dirs,
+        display: &display,
+        merge_tool,
+    };
+    if show_stats {
+        return run_and_show(inv, &req);
+    }
+    let repo = require(&inv.repo)?;
+    let mut ds = WorkingDirstate::load(repo)?;
+    let mut notes = Vec::new();
+    let result = merge::run(repo, &mut ds, &req, &mut notes);
+    super::wlock::show_notes(&mut inv.ui, &notes)?;
+    Ok(result?)
 }
 
 /// hg's statistics line.
@@ -185,14 +235,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     };
     let repo = require(&inv.repo)?;
     if check_abort && !clean {
-        let st = qs_repo::status::status(repo, &Default::default(), &mut Vec::new())?;
-        if !(st.modified.is_empty()
-            && st.added.is_empty()
-            && st.removed.is_empty()
-            && st.deleted.is_empty())
-        {
-            return Err(CliError::abort("uncommitted changes"));
-        }
+        bail_if_changed(repo, false)?;
     }
     let display = |p: &[u8]| p.to_vec();
     let req = Request {

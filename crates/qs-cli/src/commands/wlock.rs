@@ -14,14 +14,19 @@ use crate::ui::Ui;
 
 /// Takes `.hg/wlock`, showing hg's waiting messages.
 pub fn take_wlock(inv: &mut Invocation<'_, '_>) -> CliResult<Lock> {
-    let wait = super::recover::lock_wait(&inv.config)?;
     let repo = super::require(&inv.repo)?;
+    wlock_of(&mut inv.ui, &inv.config, repo)
+}
+
+/// [`take_wlock`] from the parts of an invocation.
+pub fn wlock_of(ui: &mut Ui<'_>, config: &qs_config::Config, repo: &Repo) -> CliResult<Lock> {
+    let wait = super::recover::lock_wait(config)?;
     let mut messages = Vec::new();
     let lock = qs_store::lock::working_lock(repo.dot_hg(), repo.root(), wait, &mut |m| {
         messages.push(m.to_string())
     });
     for m in messages {
-        inv.ui.warn(&m)?;
+        ui.warn(&m)?;
     }
     Ok(lock?)
 }

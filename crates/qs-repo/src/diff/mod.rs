@@ -283,6 +283,28 @@ pub struct DiffOutput {
     pub bad: Vec<(Vec<u8>, String)>,
 }
 
+/// The diff of changeset `rev` against its first parent, as `log -p`
+/// and the template `diff()` show it, for the paths `only` keeps.
+pub fn changeset_diff(
+    repo: &Repo,
+    rev: Revision,
+    options: DiffOptions,
+    only: Option<PathFilter<'_>>,
+) -> RepoResult<Vec<u8>> {
+    let [p1, _] = repo.parents(rev)?;
+    let req = DiffRequest {
+        left: Side::Rev(p1),
+        right: Side::Rev(rev),
+        files: StatusRequest::default(),
+        only,
+        options,
+        working_date: HgDate::default(),
+        relroot: Vec::new(),
+        pathfn: None,
+    };
+    Ok(diff(repo, &req, &mut Vec::new())?.text)
+}
+
 /// Computes the diff of a request. Pattern warnings hg would print are
 /// appended to `warnings`.
 pub fn diff(repo: &Repo, req: &DiffRequest<'_>, warnings: &mut Warnings) -> RepoResult<DiffOutput> {

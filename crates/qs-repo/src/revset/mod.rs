@@ -9,6 +9,7 @@
 //! - [`eval`] — operators (`x:y`, `x::y`, `and`, `or`, `not`, `x^n`, `x~n`).
 //! - [`predicates`] — functions (`ancestors()`, `branch()`, `sort()`, ...).
 //! - [`args`] — argument helpers (hg's `getargs`, `getstring`, ...).
+//! - [`content`] — `matching()`, `diffcontains()`.
 //! - [`files`] — file functions (`file()`, `follow()`, `modifies()`, ...).
 //! - [`text`] — string patterns (`re:`, `literal:`) and text functions.
 //! - [`sources`] — `origin()`, `destination()`, `named()`.
@@ -16,7 +17,8 @@
 //! - [`similar`] — the `(did you mean ...)` hint for unknown functions.
 
 mod args;
-mod dag;
+mod content;
+pub(crate) mod dag;
 mod eval;
 mod files;
 pub mod logopts;

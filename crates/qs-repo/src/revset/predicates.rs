@@ -229,6 +229,99 @@ pub fn call(
             let input = ev.getset(&full, args, Order::Define)?;
             Ok(subset.and(&input))
         }
+        b"bisect" | b"bisected" => {
+            let status = getstring(args, "bisect requires a string")?.to_ascii_lowercase();
+            match crate::bisect::get(repo, &status)? {
+                // The whole repository keeps a marked null revision.
+                Some(set) if subset.is_full() && set.contains(&NULL_REVISION) => {
+                    Ok(RevSet::ascending(set))
+                }
+                Some(set) => Ok(subset.filter(|r| set.contains(&r))),
+                None => Err(ParseError::new("invalid bisect state").into()),
+            }
+        }
+        b"branchpoint" => {
+            no_args("branchpoint")?;
+            let Some(base) = subset.min() else {
+                return Ok(RevSet::empty());
+            };
+            let mut children = vec![0u32; repo.len().saturating_sub(base.0.max(0) as usize)];
+            for r in (base.0 + 1).max(0)..repo.len() as i32 {
+                for p in repo.parents(Revision(r))? {
+                    if p >= base && !p.is_null() {
+                        if let Some(count) = children.get_mut((p.0 - base.0) as usize) {
+                            *count += 1;
+                        }
+                    }
+                }
+            }
+            Ok(subset.filter(|r| {
+                usize::try_from(r.0 - base.0)
+                    .ok()
+                    .and_then(|i| children.get(i))
+                    .is_some_and(|c| *c > 1)
+            }))
+        }
+        b"expectsize" => expectsize(ev, subset, args, order),
+        b"revset" => ev.getset(subset, args, order),
+        b"_rev" => {
+            let list = getargs(args, 1, Some(1), "rev requires one argument")?;
+            let text = getstring(list.first().copied(), "rev requires a number")?;
+            let n = parse_int(text).ok_or_else(|| ParseError::new("rev expects a number"))?;
+            let rev = Revision(i32::try_from(n).unwrap_or(i32::MIN));
+            if !(rev.is_null() || full.contains(rev)) {
+                return Err(RevsetError::Lookup(format!("unknown revision '{n}'")));
+            }
+            Ok(subset.and(&RevSet::one(rev)))
+        }
+        b"_phase" | b"_internal" => {
+            let wanted: Vec<u32> = if name == b"_phase" {
+                let list = getargs(args, 1, Some(1), "_phase requires one argument")?;
+                let n = getinteger(list.first().copied(), "_phase expects a number")?;
+                vec![u32::try_from(n).unwrap_or(u32::MAX)]
+            } else {
+                no_args("_internal")?;
+                vec![Phase::Archived.number(), Phase::Internal.number()]
+            };
+            let phases = repo.phases()?;
+            Ok(subset.filter(|r| {
+                usize::try_from(r.0)
+                    .ok()
+                    .and_then(|i| phases.get(i))
+                    .is_some_and(|p| wanted.contains(&p.number()))
+            }))
+        }
+        b"tagged" => tag(ev, subset, args),
+        b"matching" => super::content::matching(ev, subset, args),
+        b"diffcontains" => super::content::diffcontains(ev, subset, args),
+        b"nodefromfile" => nodefromfile(ev, subset, args),
+        b"stack" => {
+            let heads: Vec<Revision> = match args {
+                None => working_parents(repo)?.into_iter().take(1).collect(),
+                Some(_) => ev.getset(&full, args, Order::Define)?.to_vec(),
+            };
+            let mut found = HashSet::new();
+            for head in heads {
+                found.extend(stack_of(ev, head)?);
+            }
+            Ok(subset.and(&RevSet::from_revs(found)))
+        }
+        b"conflictlocal" | b"conflictother" => {
+            no_args(&String::from_utf8_lossy(name))?;
+            let state = crate::merge::state::MergeState::read(repo.dot_hg())?;
+            let node = if name == b"conflictlocal" {
+                state.local
+            } else {
+                state.other
+            };
+            match node.filter(|_| state.active()) {
+                Some(node) => match repo.changelog().rev_of_node(&node)? {
+                    Some(rev) => Ok(subset.and(&RevSet::one(rev))),
+                    None => Ok(RevSet::empty()),
+                },
+                None => Ok(RevSet::empty()),
+            }
+        }
         b"origin" | b"destination" => super::sources::origin_or_destination(ev, subset, args, name),
         b"named" => super::sources::named(ev, subset, args),
         b"wdir" => {
@@ -354,7 +447,7 @@ pub fn call(
             };
             let mut ancestor = first;
             for &other in rest {
-                ancestor = greatest_common_ancestor(repo, ancestor, other)?;
+                ancestor = crate::merge::ancestor(repo, ancestor, other)?;
             }
             Ok(if subset.contains(ancestor) {
                 RevSet::one(ancestor)
@@ -464,8 +557,109 @@ pub fn children_of(repo: &Repo, rev: Revision) -> RevsetResult<Vec<Revision>> {
     Ok(out)
 }
 
-fn greatest_common_ancestor(repo: &Repo, a: Revision, b: Revision) -> RevsetResult<Revision> {
-    Ok(crate::merge::ancestor(repo, a, b)?)
+/// hg's `expectsize(set, size)`: the set, when its size is `size` (an
+/// integer or a range `a:b`, either side optional); else a lookup error.
+fn expectsize(
+    ev: &Evaluator<'_>,
+    subset: &RevSet,
+    args: Args<'_>,
+    order: Order,
+) -> RevsetResult<RevSet> {
+    let args = getargsdict(args, "expectsize", &["set", "size"])?;
+    let (Some(set), Some(size)) = (named(&args, "set"), named(&args, "size")) else {
+        return Err(ParseError::new("invalid set of arguments").into());
+    };
+    let err1 = "expectsize requires a size range or a positive integer";
+    let err2 = "size range bounds must be integers";
+    let bound = |t: Option<&Tree>, default: i64| -> RevsetResult<i64> {
+        match t {
+            None => Ok(default),
+            Some(t) => Ok(getinteger(Some(t), err2)?),
+        }
+    };
+    let (lo, hi) = (0, ev.repo.len() as i64 + 1);
+    let (min, max) = match size.kind() {
+        qs_lang::Kind::String | qs_lang::Kind::Symbol => {
+            let n = getinteger(Some(size), err1)?;
+            (n, n)
+        }
+        qs_lang::Kind::Range => (bound(size.child(0), lo)?, bound(size.child(1), hi)?),
+        qs_lang::Kind::RangePre => (lo, bound(size.child(0), hi)?),
+        qs_lang::Kind::RangePost => (bound(size.child(0), lo)?, hi),
+        qs_lang::Kind::RangeAll => (lo, hi),
+        _ => return Err(ParseError::new(err1).into()),
+    };
+    if min < 0 || max < 0 {
+        return Err(ParseError::new("negative size").into());
+    }
+    let revs = ev.getset(&ev.full(), Some(set), order)?;
+    let len = revs.len() as i64;
+    if min != max && (len < min || len > max) {
+        return Err(RevsetError::Lookup(format!(
+            "revset size mismatch. expected between {min} and {max}, got {len}"
+        )));
+    }
+    if min == max && len != min {
+        return Err(RevsetError::Lookup(format!(
+            "revset size mismatch. expected {min}, got {len}"
+        )));
+    }
+    Ok(if order == Order::Follow {
+        subset.and(&revs)
+    } else {
+        revs.and(subset)
+    })
+}
+
+/// hg's `nodefromfile(path)`: the changesets whose full or abbreviated
+/// hex ids are the lines of a file (relative to the command's directory).
+fn nodefromfile(ev: &Evaluator<'_>, subset: &RevSet, args: Args<'_>) -> RevsetResult<RevSet> {
+    let repo = ev.repo;
+    let path = getstring(args, "nodefromfile require a file path")?;
+    let path_str = String::from_utf8_lossy(path).into_owned();
+    let full = {
+        use std::os::unix::ffi::OsStrExt;
+        let given = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+        let cwd = String::from_utf8_lossy(&repo.cwd()).into_owned();
+        repo.root().join(cwd).join(given)
+    };
+    let content = std::fs::read(&full).map_err(|e| {
+        RevsetError::Repo(crate::error::RepoError::Message(format!(
+            "cannot open nodes file \"{path_str}\": {}",
+            crate::util::strerror(&e)
+        )))
+    })?;
+    let mut found = Vec::new();
+    for line in content.split_inclusive(|&b| b == b'\n') {
+        let hex = line.trim_ascii();
+        let rev = if hex.len() == 40 {
+            match qs_store::Node::from_hex(hex) {
+                Some(node) => repo.changelog().rev_of_node(&node)?,
+                None => None,
+            }
+        } else {
+            match NodePrefix::from_hex(hex) {
+                Some(prefix) if !hex.is_empty() => {
+                    match repo.changelog().rev_of_prefix(&prefix) {
+                        Ok(found) => found,
+                        // hg's lookup error here means "no node".
+                        Err(StoreError::AmbiguousPrefix) => None,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                _ => None,
+            }
+        };
+        found.extend(rev);
+    }
+    Ok(subset.and(&RevSet::from_revs(found)))
+}
+
+/// hg's stack of `rev`: `only(rev) and not public() and not ::merge()`.
+fn stack_of(ev: &Evaluator<'_>, rev: Revision) -> RevsetResult<Vec<Revision>> {
+    let repo = ev.repo;
+    let spec = format!("only({}) and not public() and not ::merge()", rev.0);
+    super::evaluate_specs(repo, &[spec], &[]).map(|v| v.into_iter().collect())
 }
 
 fn working_parents(repo: &Repo) -> RevsetResult<Vec<Revision>> {

@@ -57,7 +57,6 @@ const FUNCS: &[&str] = &[
 
 /// Functions qs knows but does not implement yet.
 const UNSUPPORTED: &[&str] = &[
-    "diff",
     "extdata",
     "mailmap",
     "obsfateoperations",
@@ -165,6 +164,20 @@ impl Engine<'_> {
                     data.push((k.clone(), self.to_value(&v, m)?));
                 }
                 Ok(hybrid_dict(data))
+            }
+            "diff" => {
+                if n > 2 {
+                    return Err(nargs_err("diff expects zero, one, or two arguments"));
+                }
+                let mut patterns = Vec::new();
+                for e in a {
+                    let text = self.eval_string(e, m)?;
+                    patterns.push(text.trim_ascii().to_vec());
+                }
+                let Some(rev) = m.ctx else {
+                    return Ok(Value::None);
+                };
+                Ok(Value::Bytes(self.changeset_diff(rev, &patterns)?))
             }
             "files" => {
                 if n != 1 {

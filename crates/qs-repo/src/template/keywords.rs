@@ -65,7 +65,7 @@ const CTX_KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords qs recognises but cannot compute yet.
-const UNSUPPORTED: &[&str] = &["diffstat"];
+const UNSUPPORTED: &[&str] = &[];
 
 /// hg's default one-line summary template (`onelinesummary`).
 const ONELINE_SUMMARY: &[u8] = br#"{separate(" ", label("oneline-summary.changeset", "{rev}:{node|short}"), join(filter(namespaces % "{ifeq(namespace, "branches", "", join(names % "{label("oneline-summary.{namespace}", name)}", " "))}"), " "))} "{label("oneline-summary.desc", desc|firstline)}""#;
@@ -166,6 +166,26 @@ pub(crate) fn files_list(name: &str, files: &[Vec<u8>]) -> Value {
 }
 
 impl Engine<'_> {
+    /// hg's `format_changeset_summary`: one line about `rev` from
+    /// `[command-templates] oneline-summary.COMMAND`, else
+    /// `oneline-summary`, else hg's default.
+    pub fn oneline_summary(&self, rev: Revision, command: Option<&str>) -> TResult<Vec<u8>> {
+        let config = |name: Vec<u8>| {
+            self.opts
+                .config
+                .get(&(b"command-templates".to_vec(), name))
+                .filter(|s| !s.is_empty())
+        };
+        let spec = command
+            .and_then(|c| config(format!("oneline-summary.{c}").into_bytes()))
+            .or_else(|| config(b"oneline-summary".to_vec()))
+            .map_or_else(|| ONELINE_SUMMARY.to_vec(), |s| unquote(s).to_vec());
+        let expr = self.parse(&spec)?;
+        let out = self.render(&expr, &Mapping::for_rev(rev))?;
+        let first = out.split(|&b| b == b'\n').next().unwrap_or_default();
+        Ok(first.to_vec())
+    }
+
     fn short_or_hex(&self, hex: String) -> Vec<u8> {
         if self.opts.debug {
             hex.into_bytes()
@@ -280,7 +300,34 @@ impl Engine<'_> {
                 compat_list("branch", Some("branches"), None, values)
             }
             "closesbranch" => Value::Bool(cs.is_close()),
-            "bisect" => Value::None,
+            "diffstat" => {
+                let merge_diff = self
+                    .opts
+                    .config
+                    .get(&(b"diff".to_vec(), b"merge".to_vec()))
+                    .is_some_and(|v| {
+                        matches!(
+                            v.to_ascii_lowercase().as_slice(),
+                            b"1" | b"yes" | b"true" | b"on" | b"always"
+                        )
+                    });
+                if merge_diff && !self.repo.parents(rev)?[1].is_null() {
+                    return Err(abort("diff.merge is not supported by qs yet"));
+                }
+                let options = crate::diff::DiffOptions {
+                    noprefix: false,
+                    ..self.repo.diff_options()
+                };
+                let diff = crate::diff::changeset_diff(self.repo, rev, options, None)?;
+                let stats = crate::diff::stat::stat_data(&diff);
+                let adds: usize = stats.iter().map(|s| s.adds).sum();
+                let removes: usize = stats.iter().map(|s| s.removes).sum();
+                text(format!("{}: +{adds}/-{removes}", stats.len()))
+            }
+            "bisect" => match crate::bisect::label(self.repo, rev)? {
+                Some(label) => text(label),
+                None => Value::None,
+            },
             "bookmarks" => {
                 let marks = self.repo.bookmarks()?;
                 let active = marks.active.clone().map_or(Value::None, Value::Bytes);
@@ -443,18 +490,7 @@ impl Engine<'_> {
             }
             "obsolete" => text(Vec::new()),
             "namespaces" => self.namespaces(rev)?,
-            "onelinesummary" => {
-                let spec = self
-                    .opts
-                    .config
-                    .get(&(b"command-templates".to_vec(), b"oneline-summary".to_vec()))
-                    .filter(|s| !s.is_empty())
-                    .map_or_else(|| ONELINE_SUMMARY.to_vec(), |s| unquote(s).to_vec());
-                let expr = self.parse(&spec)?;
-                let out = self.render(&expr, &Mapping::for_rev(rev))?;
-                let first = out.split(|&b| b == b'\n').next().unwrap_or_default();
-                text(first.to_vec())
-            }
+            "onelinesummary" => text(self.oneline_summary(rev, None)?),
             "p1" | "p2" => {
                 let parents = if rev.is_null() {
                     [NULL_REVISION, NULL_REVISION]

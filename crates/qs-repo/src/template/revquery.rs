@@ -8,10 +8,14 @@ use super::value::PyVal;
 use super::{Engine, TResult};
 
 impl Engine<'_> {
-    /// The files of `rev`'s manifest matching `pattern` (a glob unless
-    /// prefixed, relative to the current directory), as hg's
-    /// `ctx.matches(ctx.match([pattern]))`.
-    pub(crate) fn matching_files(&self, rev: Revision, pattern: &[u8]) -> TResult<Vec<Vec<u8>>> {
+    /// A matcher as hg's `ctx.match(patterns, include, exclude)` builds
+    /// it: globs unless prefixed, relative to the current directory.
+    fn matcher(
+        &self,
+        patterns: &[Vec<u8>],
+        include: &[Vec<u8>],
+        exclude: &[Vec<u8>],
+    ) -> TResult<qs_dirstate::Matcher> {
         use qs_dirstate::matchbuild::{build_matcher, PatternContext};
         use qs_dirstate::pattern::PatternKind;
         use std::os::unix::ffi::OsStrExt;
@@ -23,15 +27,47 @@ impl Engine<'_> {
             read: &read,
         };
         let mut warnings = Vec::new();
-        let matcher = build_matcher(
+        build_matcher(
             &ctx,
-            &[pattern.to_vec()],
-            &[],
-            &[],
+            patterns,
+            include,
+            exclude,
             PatternKind::Glob,
             &mut warnings,
         )
-        .map_err(|e| abort(e.to_string()))?;
+        .map_err(|e| abort(e.to_string()))
+    }
+
+    /// hg's template `diff([include[, exclude]])`: the changeset's diff
+    /// against its first parent with the configuration's options, for the
+    /// files the (non-empty) patterns keep.
+    pub(crate) fn changeset_diff(&self, rev: Revision, patterns: &[Vec<u8>]) -> TResult<Vec<u8>> {
+        if rev.is_null() {
+            return Ok(Vec::new());
+        }
+        let pick = |i: usize| -> Vec<Vec<u8>> {
+            patterns
+                .get(i)
+                .filter(|p| !p.is_empty())
+                .cloned()
+                .into_iter()
+                .collect()
+        };
+        let matcher = self.matcher(&[], &pick(0), &pick(1))?;
+        let keep = |p: &[u8]| matcher.matches(p);
+        Ok(crate::diff::changeset_diff(
+            self.repo,
+            rev,
+            self.repo.diff_options(),
+            Some(&keep),
+        )?)
+    }
+
+    /// The files of `rev`'s manifest matching `pattern` (a glob unless
+    /// prefixed, relative to the current directory), as hg's
+    /// `ctx.matches(ctx.match([pattern]))`.
+    pub(crate) fn matching_files(&self, rev: Revision, pattern: &[u8]) -> TResult<Vec<Vec<u8>>> {
+        let matcher = self.matcher(&[pattern.to_vec()], &[], &[])?;
         let cs = self.changeset(rev)?;
         let manifest = if rev.is_null() {
             return Ok(Vec::new());

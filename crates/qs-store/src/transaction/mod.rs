@@ -40,7 +40,7 @@ use crate::fncache::Fncache;
 use crate::lock::Lock;
 
 pub use playback::{recover, BackupEntry};
-pub use vfs::{Location, StoreVfs};
+pub use vfs::{write_atomic, Location, StoreVfs};
 
 /// The logical name of the journal in the store.
 const JOURNAL: &[u8] = b"journal";

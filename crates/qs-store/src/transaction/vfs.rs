@@ -135,7 +135,7 @@ pub(crate) fn create_parent(path: &Path) -> StoreResult<()> {
 }
 
 /// Replaces `path` with `content` atomically (temporary file + rename).
-pub(crate) fn write_atomic(path: &Path, content: &[u8]) -> StoreResult<()> {
+pub fn write_atomic(path: &Path, content: &[u8]) -> StoreResult<()> {
     create_parent(path)?;
     let name = path
         .file_name()
