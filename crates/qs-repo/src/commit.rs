@@ -19,8 +19,8 @@ use qs_dirstate::Matcher;
 use qs_store::lock::Lock;
 use qs_store::phases::Phase;
 use qs_store::revlog::{filelog_text, RevlogKind, RevlogWriter, WriterConfig};
-use qs_store::transaction::{Location, StoreVfs, Transaction, TransactionOptions};
-use qs_store::{Node, Revision, StoreError, NULL_NODE, NULL_REVISION};
+use qs_store::transaction::Transaction;
+use qs_store::{Node, Revision, NULL_NODE, NULL_REVISION};
 
 use crate::error::{RepoError, RepoResult};
 use crate::repo::Repo;
@@ -325,8 +325,8 @@ pub fn commit(
     let linkrev = Revision(repo.len() as i32);
 
     let requirements = repo.requirements();
-    let (mut tr, report_sink) = begin_transaction(repo, store_lock, "commit")?;
-    let mut reports = Vec::new();
+    let mut txn = crate::txn::begin(repo, store_lock, "commit")?;
+    let tr = &mut txn.tr;
     let config = WriterConfig::from_requirements(requirements);
 
     // File revisions.
@@ -389,11 +389,11 @@ pub fn commit(
             || repo.file_content(f, &fparent1)? != content;
         let node = if changed {
             let radix = [b"data/".as_slice(), f].concat();
-            let mut writer = RevlogWriter::open(&mut tr, RevlogKind::Filelog, &radix, &config)?;
+            let mut writer = RevlogWriter::open(tr, RevlogKind::Filelog, &radix, &config)?;
             let p1rev = writer.rev_of_node(&fparent1).unwrap_or(NULL_REVISION);
             let p2rev = writer.rev_of_node(&fparent2).unwrap_or(NULL_REVISION);
             let text = filelog_text(&content, copy.as_ref().map(|(s, n)| (s.as_slice(), n)));
-            let rev = writer.add(&mut tr, &text, p1rev, p2rev, linkrev)?;
+            let rev = writer.add(tr, &text, p1rev, p2rev, linkrev)?;
             touched.push(f.clone());
             writer.node(rev)?
         } else {
@@ -441,10 +441,10 @@ pub fn commit(
             text.extend_from_slice(flags);
             text.push(b'\n');
         }
-        let mut writer = RevlogWriter::open(&mut tr, RevlogKind::Manifest, b"00manifest", &config)?;
+        let mut writer = RevlogWriter::open(tr, RevlogKind::Manifest, b"00manifest", &config)?;
         let mp1 = writer.rev_of_node(&cs1.manifest).unwrap_or(NULL_REVISION);
         let mp2 = writer.rev_of_node(&cs2.manifest).unwrap_or(NULL_REVISION);
-        let rev = writer.add(&mut tr, &text, mp1, mp2, linkrev)?;
+        let rev = writer.add(tr, &text, mp1, mp2, linkrev)?;
         writer.node(rev)?
     } else {
         cs1.manifest
@@ -468,19 +468,16 @@ pub fn commit(
         &touched,
         &description,
     );
-    let mut cl = RevlogWriter::open(&mut tr, RevlogKind::Changelog, b"00changelog", &config)?;
+    let mut cl = RevlogWriter::open(tr, RevlogKind::Changelog, b"00changelog", &config)?;
     let p1rev = cl.rev_of_node(&p1_node).unwrap_or(NULL_REVISION);
     let p2rev = cl.rev_of_node(&p2_node).unwrap_or(NULL_REVISION);
-    let rev = cl.add(&mut tr, &text, p1rev, p2rev, linkrev)?;
+    let rev = cl.add(tr, &text, p1rev, p2rev, linkrev)?;
     let node = cl.node(rev)?;
     drop(cl);
 
-    register_phase(repo, &mut tr, &[p1, p2], rev, node, info.phase)?;
-    move_active_bookmark(repo, &mut tr, &[p1_node, p2_node], &node)?;
-    tr.commit()?;
-    if let Ok(mut v) = report_sink.lock() {
-        reports.append(&mut v);
-    }
+    register_phase(repo, tr, [p1, p2], node, info.phase)?;
+    crate::bookmark::follow_commit(repo, tr, &[p1_node, p2_node], &node)?;
+    let reports = txn.commit()?;
     out.extend(
         reports
             .into_iter()
@@ -509,125 +506,31 @@ pub fn commit(
     Ok(Committed { node, rev })
 }
 
-/// Messages a transaction reports while it runs.
-pub(crate) type Reports = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
-
-/// Begins a store transaction named `description` (hg's journal).
-pub(crate) fn begin_transaction<'l>(
-    repo: &Repo,
-    store_lock: &'l Lock,
-    description: &str,
-) -> RepoResult<(Transaction<'l>, Reports)> {
-    let requirements = repo.requirements();
-    let options = TransactionOptions {
-        vfs: StoreVfs::from_requirements(repo.dot_hg(), requirements),
-        fncache: requirements.has("fncache"),
-        description: description.to_string(),
-        changelog_len: repo.len(),
-    };
-    let report_sink: Reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let sink = report_sink.clone();
-    let tr = Transaction::begin(
-        store_lock,
-        options,
-        Box::new(move |m| {
-            if let Ok(mut v) = sink.lock() {
-                v.push(m.to_string());
-            }
-        }),
-    )?;
-    Ok((tr, report_sink))
-}
-
-/// Replaces a file written through the transaction: backed up first,
-/// then atomically replaced.
-pub(crate) fn replace_file(
-    tr: &mut Transaction<'_>,
-    location: Location,
-    name: &[u8],
-    content: &[u8],
-) -> RepoResult<()> {
-    tr.add_backup(location, name)?;
-    let path = tr.vfs().join(location, name);
-    let tmp = path.with_extension("qs-tmp");
-    std::fs::write(&tmp, content).map_err(|e| StoreError::io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
-    Ok(())
-}
-
-/// hg's `registernew`: the new changeset gets `phase`; it becomes a root
+/// hg's `registernew`: the new changeset gets `phase`, becoming a root
 /// of that phase when its parent's phase is lower.
 fn register_phase(
     repo: &Repo,
     tr: &mut Transaction<'_>,
-    parents: &[Revision],
-    rev: Revision,
+    parents: [Revision; 2],
     node: Node,
     phase: Phase,
 ) -> RepoResult<()> {
+    // Nothing moves when the new changeset inherits its phase (the
+    // common case, answered without walking the graph).
     let mut parent_phase = Phase::Public;
     for p in parents {
-        parent_phase = parent_phase.max(repo.phase(*p)?);
+        parent_phase = parent_phase.max(repo.phase(p)?);
     }
     if phase == Phase::Public || parent_phase >= phase {
         return Ok(());
     }
-    let roots = qs_store::phases::read_roots(repo.store_path())?;
-    let mut by_phase: BTreeMap<u32, Vec<(i64, Node)>> = BTreeMap::new();
-    for (ph, n) in roots {
-        let r = repo
-            .changelog()
-            .rev_of_node(&n)?
-            .map_or(i64::MAX, |r| i64::from(r.0));
-        by_phase.entry(ph.number()).or_default().push((r, n));
+    let mut roots = crate::phaseroots::PhaseRoots::load(repo)?;
+    let mut graph = crate::phaseroots::Graph::of(repo)?;
+    let rev = graph.push(parents[0], parents[1]);
+    if roots.retract(&graph, phase, &[rev])? {
+        roots.write(tr, |r| if r == rev { Ok(node) } else { repo.node(r) })?;
     }
-    by_phase
-        .entry(phase.number())
-        .or_default()
-        .push((i64::from(rev.0), node));
-    let mut text = Vec::new();
-    for (ph, mut list) in by_phase {
-        list.sort();
-        list.dedup();
-        for (_, n) in list {
-            text.extend_from_slice(format!("{ph} {}\n", n.hex()).as_bytes());
-        }
-    }
-    replace_file(tr, Location::Store, b"phaseroots", &text)
-}
-
-/// hg's `bookmarks.update`: the active bookmark follows the commit when
-/// it was on the parent.
-pub(crate) fn move_active_bookmark(
-    repo: &Repo,
-    tr: &mut Transaction<'_>,
-    parents: &[Node],
-    node: &Node,
-) -> RepoResult<()> {
-    let marks = repo.bookmarks()?;
-    let Some(active) = &marks.active else {
-        return Ok(());
-    };
-    if !marks.get(active).is_some_and(|m| parents.contains(&m)) {
-        return Ok(());
-    }
-    let (location, file) = if repo.requirements().has("bookmarksinstore") {
-        (Location::Store, repo.store_path().join("bookmarks"))
-    } else {
-        (Location::Plain, repo.dot_hg().join("bookmarks"))
-    };
-    // Rewrite from the file itself so bookmarks on unknown nodes survive.
-    let parsed = qs_store::bookmarks::read(&file)?;
-    let mut all: BTreeMap<Vec<u8>, Node> = parsed.marks.into_iter().collect();
-    all.insert(active.clone(), *node);
-    let mut text = Vec::new();
-    for (name, n) in &all {
-        text.extend_from_slice(n.hex().as_bytes());
-        text.push(b' ');
-        text.extend_from_slice(name);
-        text.push(b'\n');
-    }
-    replace_file(tr, location, b"bookmarks", &text)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! the process environment and never changes the current directory.
 
 pub mod bisect;
+pub mod bookmark;
 pub mod changelog_meta;
 pub mod changes;
 pub mod changeset;
@@ -14,10 +15,12 @@ pub mod diff;
 pub mod dirstate_parents;
 pub mod discovery;
 pub mod error;
+pub mod labels;
 pub mod marks;
 pub mod merge;
 pub mod names;
 pub mod pathaudit;
+pub mod phaseroots;
 pub mod repo;
 pub mod revset;
 pub mod revspec;
@@ -25,6 +28,7 @@ pub mod status;
 pub mod tags_cache;
 pub mod template;
 pub mod tracking;
+pub mod txn;
 pub mod util;
 pub mod verify;
 pub mod wdirstate;

@@ -13,11 +13,7 @@ use crate::repo::Repo;
 pub fn set_active(repo: &Repo, name: Option<&[u8]>) -> RepoResult<()> {
     let path = repo.dot_hg().join("bookmarks.current");
     match name {
-        Some(name) => {
-            let tmp = repo.dot_hg().join("bookmarks.current.qs-tmp");
-            std::fs::write(&tmp, name).map_err(|e| StoreError::io(&tmp, e))?;
-            std::fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
-        }
+        Some(name) => qs_store::transaction::vfs::write_atomic(&path, name)?,
         None => match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -50,8 +46,8 @@ pub fn advance_active(repo: &Repo, store_lock: &Lock, from: &Node, to: &Node) ->
     if !crate::diff::copies::is_ancestor(repo, old, new)? {
         return Ok(false);
     }
-    let (mut tr, _reports) = crate::commit::begin_transaction(repo, store_lock, "bookmark")?;
-    crate::commit::move_active_bookmark(repo, &mut tr, &[*from], to)?;
-    tr.commit()?;
+    let mut txn = crate::txn::begin(repo, store_lock, "bookmark")?;
+    crate::bookmark::follow_commit(repo, &mut txn.tr, &[*from], to)?;
+    txn.commit()?;
     Ok(true)
 }
