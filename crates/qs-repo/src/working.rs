@@ -27,6 +27,15 @@ pub fn branch(repo: &Repo) -> RepoResult<Vec<u8>> {
     }
 }
 
+/// Sets the branch of the next commit: `.hg/branch` replaced atomically
+/// (the caller holds the wlock).
+pub fn set_branch(repo: &Repo, name: &[u8]) -> RepoResult<()> {
+    let mut text = name.to_vec();
+    text.push(b'\n');
+    let path = repo.dot_hg().join("branch");
+    Ok(qs_store::transaction::vfs::write_atomic(&path, &text)?)
+}
+
 /// Files tracked in the working directory (not removed), sorted.
 pub fn tracked_files(repo: &Repo) -> RepoResult<Vec<Vec<u8>>> {
     let map = crate::status::read_dirstate(repo)?;

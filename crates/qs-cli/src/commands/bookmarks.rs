@@ -1,5 +1,7 @@
-//! `qs bookmarks`: list bookmarks (creating and moving them comes with
-//! history writing).
+//! `qs bookmarks`: list bookmarks; create, move, delete, rename and
+//! deactivate them (`qs_repo::bookmark`) with hg's checks and messages.
+
+use qs_repo::bookmark;
 
 use super::{require, unsupported_options, CommandDef, Invocation, RepoNeed, TEMPLATE_OPT};
 use crate::commands::branches::display_width;
@@ -26,26 +28,148 @@ pub const COMMAND: CommandDef = CommandDef {
     run,
 };
 
+/// What the command line asks for (hg's `action`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Add,
+    Delete,
+    Rename,
+    Inactive,
+    List,
+}
+
+/// hg's `check_at_most_one_arg` and `check_incompatible_arguments`.
+fn action(inv: &Invocation<'_, '_>) -> CliResult<Action> {
+    let given = |name: &str| match name {
+        "rename" | "rev" => inv.opts.value(name).is_some_and(|v| !v.is_empty()),
+        _ => inv.opts.flag(name),
+    };
+    let both = |a: &str, b: &str| CliError::abort(format!("cannot specify both --{a} and --{b}"));
+    let mut chosen: Option<&str> = None;
+    for name in ["delete", "rename", "list"] {
+        if given(name) {
+            if let Some(previous) = chosen {
+                return Err(both(previous, name));
+            }
+            chosen = Some(name);
+        }
+    }
+    let action = match chosen {
+        Some(name) => {
+            if given("rev") {
+                return Err(both(name, "rev"));
+            }
+            match name {
+                "delete" => Action::Delete,
+                "rename" => Action::Rename,
+                _ => Action::List,
+            }
+        }
+        None if !inv.opts.positionals.is_empty() || given("rev") => Action::Add,
+        None if given("inactive") => Action::Inactive,
+        None => Action::List,
+    };
+    if given("inactive") {
+        for other in ["delete", "list"] {
+            if given(other) {
+                return Err(both("inactive", other));
+            }
+        }
+    }
+    if inv.opts.positionals.is_empty() && matches!(action, Action::Add | Action::Delete) {
+        return Err(CliError::abort("bookmark name required"));
+    }
+    Ok(action)
+}
+
+/// Creates, moves, deletes, renames or deactivates bookmarks in a
+/// `bookmark` transaction under both locks.
+fn change(inv: &mut Invocation<'_, '_>, action: Action) -> CliResult<i32> {
+    let _wlock = super::wlock::take_wlock(inv)?;
+    let store_lock = super::wlock::take_store_lock(inv)?;
+    let names: Vec<Vec<u8>> = inv
+        .opts
+        .positionals
+        .iter()
+        .map(|n| crate::context::arg_bytes(n))
+        .collect();
+    let force = inv.opts.flag("force");
+    let inactive = inv.opts.flag("inactive");
+    let rev = match inv.opts.value("rev").filter(|r| !r.is_empty()) {
+        Some(spec) if action == Action::Add => {
+            let repo = require(&inv.repo)?;
+            let revs = super::resolve_revs(&inv.config, repo, &[spec.to_string()])?;
+            Some(
+                *revs
+                    .last()
+                    .ok_or_else(|| CliError::abort("empty revision set"))?,
+            )
+        }
+        _ => None,
+    };
+    let repo = require(&inv.repo)?;
+    let mut txn = qs_repo::txn::begin(repo, &store_lock, "bookmark")?;
+    let mut messages = Vec::new();
+    let result = match action {
+        Action::Delete => {
+            let marks = bookmark::Marks::load(repo)?;
+            let expanded: Result<Vec<Vec<u8>>, _> = names.iter().map(|n| marks.expand(n)).collect();
+            expanded.and_then(|names| bookmark::delete(repo, &mut txn.tr, &names))
+        }
+        Action::Rename => {
+            if names.is_empty() {
+                return Err(CliError::abort("new bookmark name required"));
+            }
+            if names.len() > 1 {
+                return Err(CliError::abort("only one new bookmark name allowed"));
+            }
+            let marks = bookmark::Marks::load(repo)?;
+            let old = crate::context::arg_bytes(inv.opts.value("rename").unwrap_or_default());
+            marks.expand(&old).and_then(|old| {
+                bookmark::rename(repo, &mut txn.tr, &old, &names[0], force, inactive, &mut messages)
+            })
+        }
+        Action::Add => bookmark::add(repo, &mut txn.tr, &names, rev, force, inactive, &mut messages),
+        Action::Inactive => {
+            let mut marks = bookmark::Marks::load(repo)?;
+            if marks.marks.is_empty() {
+                inv.ui.status("no bookmarks set\n")?;
+            } else if marks.active.is_none() {
+                inv.ui.status("no active bookmark\n")?;
+            } else {
+                marks.set_active(repo, None)?;
+            }
+            Ok(())
+        }
+        Action::List => Ok(()),
+    };
+    super::wlock::show_messages(&mut inv.ui, &messages)?;
+    result?;
+    for m in txn.commit()? {
+        inv.ui.warn(&m)?;
+    }
+    Ok(0)
+}
+
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     unsupported_options(inv, &["template"])?;
-    let changing = inv.opts.flag("force")
-        || inv.opts.flag("delete")
-        || inv.opts.flag("inactive")
-        || inv.opts.value("rename").is_some()
-        || inv.opts.value("rev").is_some()
-        || (!inv.opts.positionals.is_empty() && !inv.opts.flag("list"));
-    if changing {
-        if inv.opts.value("rev").is_some() && inv.opts.positionals.is_empty() {
-            return Err(CliError::abort("bookmark name required"));
-        }
-        return Err(CliError::abort_hint(
-            "changing bookmarks is not supported by qs yet",
-            "use Mercurial's 'hg bookmarks' to change bookmarks",
-        ));
+    let action = action(inv)?;
+    if action != Action::List {
+        return change(inv, action);
     }
+    let names: Vec<String> = {
+        let repo = require(&inv.repo)?;
+        let marks = bookmark::Marks::load(repo)?;
+        let mut names = Vec::new();
+        for n in &inv.opts.positionals {
+            let expanded = marks.expand(n.as_bytes())?;
+            names.push(String::from_utf8_lossy(&expanded).into_owned());
+        }
+        names
+    };
     let repo = require(&inv.repo)?;
     let bookmarks = repo.bookmarks()?;
-    let selected: Vec<&String> = inv.opts.positionals.iter().collect();
+    let selected: Vec<&String> = names.iter().collect();
     for name in &selected {
         if bookmarks.get(name.as_bytes()).is_none() {
             return Err(CliError::abort(format!("bookmark '{name}' does not exist")));

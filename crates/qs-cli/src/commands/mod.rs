@@ -16,6 +16,7 @@ pub mod add;
 pub mod addremove;
 pub mod bisect;
 pub mod bookmarks;
+pub mod branch;
 pub mod branches;
 pub mod cat;
 pub mod commit;
@@ -32,6 +33,7 @@ pub mod manifest;
 pub mod merge;
 pub mod parents;
 pub mod paths;
+pub mod phase;
 pub mod recover;
 pub mod remove;
 pub mod resolve;
@@ -126,6 +128,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &addremove::COMMAND,
     &bisect::COMMAND,
     &bookmarks::COMMAND,
+    &branch::COMMAND,
     &branches::COMMAND,
     &cat::COMMAND,
     &commit::COMMAND,
@@ -142,6 +145,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &merge::COMMAND,
     &parents::COMMAND,
     &paths::COMMAND,
+    &phase::COMMAND,
     &recover::COMMAND,
     &remove::COMMAND,
     &resolve::COMMAND,
