@@ -25,6 +25,7 @@ pub mod repo;
 pub mod revset;
 pub mod revspec;
 pub mod status;
+pub mod tag;
 pub mod tags_cache;
 pub mod template;
 pub mod tracking;

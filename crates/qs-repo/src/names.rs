@@ -47,6 +47,11 @@ pub enum TagKind {
 #[derive(Clone, Debug, Default)]
 pub struct Tags {
     pub by_name: HashMap<Vec<u8>, (Node, TagKind)>,
+    /// hg's `tagtypes`: every name defined by `.hgtags` or `localtags`,
+    /// removed ones (null node) and ones on unknown nodes included.
+    pub types: HashMap<Vec<u8>, TagKind>,
+    /// The global tags as merged from `.hgtags` (null for removed ones).
+    pub global: HashMap<Vec<u8>, Node>,
 }
 
 impl Tags {
@@ -264,7 +269,11 @@ pub(crate) fn load_tags(repo: &Repo) -> RepoResult<Tags> {
         None => global_tags_from_heads(repo, &mut warnings)?,
     };
     let mut by_name: HashMap<Vec<u8>, (Node, TagKind)> = HashMap::new();
+    let mut types: HashMap<Vec<u8>, TagKind> = HashMap::new();
+    let mut global_map: HashMap<Vec<u8>, Node> = HashMap::new();
     for (name, node) in global {
+        types.insert(name.clone(), TagKind::Global);
+        global_map.insert(name.clone(), node);
         if !node.is_null() && repo.changelog().rev_of_node(&node)?.is_some() {
             by_name.insert(name, (node, TagKind::Global));
         }
@@ -275,6 +284,9 @@ pub(crate) fn load_tags(repo: &Repo) -> RepoResult<Tags> {
         let mut local_hist = qs_store::tags::TagHistory::default();
         local_hist.update(parsed.tags);
         for (name, node) in local_hist.resolved() {
+            if node.is_null() || repo.changelog().rev_of_node(&node)?.is_some() {
+                types.insert(name.clone(), TagKind::Local);
+            }
             if node.is_null() {
                 by_name.remove(&name);
             } else if repo.changelog().rev_of_node(&node)?.is_some() {
@@ -284,7 +296,11 @@ pub(crate) fn load_tags(repo: &Repo) -> RepoResult<Tags> {
     }
     by_name.insert(b"tip".to_vec(), (tip_node, TagKind::Global));
     repo.warn(warnings);
-    Ok(Tags { by_name })
+    Ok(Tags {
+        by_name,
+        types,
+        global: global_map,
+    })
 }
 
 /// Reads `.hgtags` from every head (oldest head first, each distinct file

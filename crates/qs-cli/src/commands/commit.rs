@@ -129,7 +129,7 @@ fn split_lines(text: &[u8]) -> Vec<&[u8]> {
 /// The committer (hg's `ui.username`): `-u`, `HGUSER`, `ui.username`
 /// (variables expanded), `EMAIL`, else the login name at the host name,
 /// with hg's warning.
-fn username(inv: &mut Invocation<'_, '_>) -> CliResult<Vec<u8>> {
+pub(crate) fn username(inv: &mut Invocation<'_, '_>) -> CliResult<Vec<u8>> {
     if let Some(u) = inv.opts.value("user").filter(|u| !u.is_empty()) {
         return Ok(crate::context::arg_bytes(u));
     }
@@ -164,7 +164,7 @@ fn username(inv: &mut Invocation<'_, '_>) -> CliResult<Vec<u8>> {
 }
 
 /// `phases.new-commit` (`--secret` and `--draft` override it).
-fn new_commit_phase(inv: &Invocation<'_, '_>) -> CliResult<Phase> {
+pub(crate) fn new_commit_phase(inv: &Invocation<'_, '_>) -> CliResult<Phase> {
     if inv.opts.flag("secret") {
         return Ok(Phase::Secret);
     }
@@ -485,8 +485,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
             run_editor(inv, repo, &text, &user)?
         }
     };
-    std::fs::write(repo.dot_hg().join("last-message.txt"), &message)
-        .map_err(|e| CliError::abort(format!("cannot write last-message.txt: {e}")))?;
     let info = CommitInfo {
         message,
         user,
@@ -494,10 +492,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         close_branch: close,
         phase,
     };
-    let mut notes = Vec::new();
-    let result = commit::commit(repo, &mut ds, &prepared, &info, &_store_lock, &mut notes);
-    super::wlock::show_notes(&mut inv.ui, &notes)?;
-    let committed = result?;
+    let committed = write_changeset(inv, &mut ds, &prepared, &info, &_store_lock)?;
     if let Some((new_head, reopen)) = p1_branch_head_change {
         if new_head {
             inv.ui.status("created new head\n")?;
@@ -521,6 +516,25 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         ))?;
     }
     Ok(0)
+}
+
+/// Writes the changeset (hg's `localrepo.commit` once the message is
+/// known): the message saved to `last-message.txt` first, then the
+/// commit, its notes shown (`-v`) and warnings.
+pub(crate) fn write_changeset(
+    inv: &mut Invocation<'_, '_>,
+    ds: &mut WorkingDirstate,
+    prepared: &Prepared,
+    info: &CommitInfo,
+    store_lock: &qs_store::lock::Lock,
+) -> CliResult<commit::Committed> {
+    let repo = require(&inv.repo)?;
+    std::fs::write(repo.dot_hg().join("last-message.txt"), &info.message)
+        .map_err(|e| CliError::abort(format!("cannot write last-message.txt: {e}")))?;
+    let mut notes = Vec::new();
+    let result = commit::commit(repo, ds, prepared, info, store_lock, &mut notes);
+    super::wlock::show_notes(&mut inv.ui, &notes)?;
+    Ok(result?)
 }
 
 /// `-A`: hg's addremove (no rename detection) before committing.

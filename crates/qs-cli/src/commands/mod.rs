@@ -39,6 +39,7 @@ pub mod remove;
 pub mod resolve;
 pub mod root;
 pub mod status;
+pub mod tag;
 pub mod tags;
 pub mod update;
 pub mod verify;
@@ -151,6 +152,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &resolve::COMMAND,
     &root::COMMAND,
     &status::COMMAND,
+    &tag::COMMAND,
     &tags::COMMAND,
     &update::COMMAND,
     &verify::COMMAND,
