@@ -10,6 +10,7 @@ pub mod changes;
 pub mod changeset;
 pub mod commit;
 pub mod dates;
+pub mod copy;
 pub mod datespec;
 pub mod diff;
 pub mod dirstate_parents;

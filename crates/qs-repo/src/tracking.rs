@@ -141,7 +141,7 @@ type Walked = (Vec<Vec<u8>>, Vec<Vec<u8>>);
 /// that are not ignored, tracked files, and explicitly named files even if
 /// ignored. Explicit names that do not exist are reported as bad
 /// messages and returned in the second list.
-fn walk(
+pub(crate) fn walk(
     repo: &Repo,
     ds: &WorkingDirstate,
     m: &Matcher,
@@ -221,7 +221,7 @@ fn special_kind(md: &std::fs::Metadata) -> Option<&'static str> {
 }
 
 /// hg's `checkportable` for a name about to be tracked.
-fn check_portable(path: &[u8], opts: &TrackOptions<'_>, out: &mut Vec<Message>) -> RepoResult<()> {
+pub(crate) fn check_portable(path: &[u8], opts: &TrackOptions<'_>, out: &mut Vec<Message>) -> RepoResult<()> {
     pathaudit::check_filename(path)?;
     if opts.portability == Portability::Ignore {
         return Ok(());
@@ -268,7 +268,7 @@ fn lowered_names(ds: &WorkingDirstate) -> std::collections::HashSet<Vec<u8>> {
 
 /// hg's `workingctx.add`: tracks each name, warning about the ones that
 /// cannot be; returns the rejected names.
-fn track(
+pub(crate) fn track(
     repo: &Repo,
     ds: &mut WorkingDirstate,
     names: &[Vec<u8>],
@@ -443,7 +443,7 @@ pub struct RemoveMode {
 
 /// Deletes a working file and, like hg's `unlinkpath(rmdir=True)`, the
 /// directories it leaves empty.
-fn unlink(root: &Path, path: &[u8], remove_empty_dirs: bool) -> RepoResult<()> {
+pub(crate) fn unlink(root: &Path, path: &[u8], remove_empty_dirs: bool) -> RepoResult<()> {
     let full = os_path(root, path);
     match std::fs::remove_file(&full) {
         Ok(()) => {}

@@ -21,6 +21,7 @@ pub mod branches;
 pub mod cat;
 pub mod commit;
 pub mod config;
+pub mod copy;
 pub mod debugdate;
 pub mod diff;
 pub mod files;
@@ -36,6 +37,7 @@ pub mod paths;
 pub mod phase;
 pub mod recover;
 pub mod remove;
+pub mod rename;
 pub mod resolve;
 pub mod root;
 pub mod status;
@@ -134,6 +136,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &cat::COMMAND,
     &commit::COMMAND,
     &config::COMMAND,
+    &copy::COMMAND,
     &debugdate::COMMAND,
     &diff::COMMAND,
     &files::COMMAND,
@@ -149,6 +152,7 @@ pub const COMMANDS: &[&CommandDef] = &[
     &phase::COMMAND,
     &recover::COMMAND,
     &remove::COMMAND,
+    &rename::COMMAND,
     &resolve::COMMAND,
     &root::COMMAND,
     &status::COMMAND,
