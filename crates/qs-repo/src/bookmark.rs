@@ -195,9 +195,11 @@ fn check_conflict(
         ));
     }
     if mark.len() > 3 && !force {
-        let shadows = std::str::from_utf8(mark)
-            .ok()
-            .is_some_and(|s| crate::revspec::resolve_symbol(repo, s).is_ok());
+        // (hg's `isrevsymbol`; `ffff...` names the working directory.)
+        let shadows = crate::revspec::is_working_directory_prefix(mark)
+            || std::str::from_utf8(mark)
+                .ok()
+                .is_some_and(|s| crate::revspec::resolve_symbol(repo, s).is_ok());
         if shadows {
             out.push(Message::Warn(
                 format!(

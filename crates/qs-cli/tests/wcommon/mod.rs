@@ -20,6 +20,10 @@ pub enum Base {
     Init(&'static [&'static str]),
     /// A copy of a fixture.
     Fixture(&'static str),
+    /// A copy of a repository made once per test process by running this
+    /// script (like a setup) in a fresh `hg init`: scenarios sharing a
+    /// history pay for building it once.
+    Built(&'static str),
 }
 
 /// One scenario; see the module documentation.
@@ -145,7 +149,29 @@ pub fn make_base(base: Base, root: &Path, home: &Path) {
             }
         }
         Base::Fixture(name) => common::copy_tree(&common::fixture(name), root),
+        Base::Built(script) => common::copy_tree(&built(script, home), root),
     }
+}
+
+/// The repository `script` builds (see [`Base::Built`]), made on first use.
+fn built(script: &'static str, home: &Path) -> PathBuf {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static BUILT: OnceLock<Mutex<HashMap<&'static str, PathBuf>>> = OnceLock::new();
+    let mut cache = BUILT
+        .get_or_init(|| Mutex::new(HashMap::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(script)
+        .or_insert_with(|| {
+            let dir = tempfile::tempdir().unwrap().keep();
+            let root = dir.join("repo");
+            make_base(Base::Init(&[]), &root, home);
+            shell(&root, home, script);
+            root
+        })
+        .clone()
 }
 
 const BACKDATE: &str =
