@@ -15,11 +15,13 @@ const FILES: &str = "echo a > a; mkdir -p d/e dest; echo b > d/b; echo x > d/e/x
                      ln -s a link; chmod +x c; hg add -q; hg ci -qm base -d '0 0'; \
                      echo new > new; hg add new; echo u > unknown; hg rm -q c";
 
-fn scenarios(base: Base) -> Vec<Scenario> {
-    let s = |setup: &str| Scenario::new(base, setup);
+/// The scenarios on `base`, whose setups start with `prefix` (`FILES`
+/// unless the base already has them).
+fn scenarios(base: Base, prefix: &str) -> Vec<Scenario> {
+    let s = |setup: &str| Scenario::new(base, &format!("{prefix}; {setup}"));
     let commit = ["commit", "-m", "copies", "-d", "1 0"];
     vec![
-        s(FILES)
+        s("true")
             .step(&["cp", "a", "a2"])
             .step(&["cp", "a", "a2"])
             .step(&["cp", "-f", "a", "a2"])
@@ -49,7 +51,7 @@ fn scenarios(base: Base) -> Vec<Scenario> {
             .step(&["cp", "--forget", "-n", "a2"])
             .step(&["status", "-C"])
             .step(&commit),
-        s(FILES)
+        s("true")
             .step(&["mv", "a", "a2"])
             .step(&["mv", "a2", "a"])
             .step(&["mv", "d", "dest"])
@@ -63,7 +65,7 @@ fn scenarios(base: Base) -> Vec<Scenario> {
             .step(&["mv", "-I", "glob:**/x", "dest", "x"])
             .step(&["status", "-C"])
             .step(&commit),
-        s(FILES)
+        s("true")
             .cwd("d")
             .step(&["cp", "b", "../a", "e"])
             .step(&["mv", "e", "../dest"])
@@ -71,7 +73,7 @@ fn scenarios(base: Base) -> Vec<Scenario> {
             .step(&["mv", "b", "../new"])
             .step(&["status", "-C"])
             .step(&commit),
-        s(&format!("{FILES}; mv d/b d/moved; mkdir f; mv d/e f/; cp a a-copy"))
+        s("mv d/b d/moved; mkdir f; mv d/e f/; cp a a-copy")
             .step(&["mv", "-A", "d/b", "d/moved"])
             .step(&["mv", "-A", "d/e", "f"])
             .step(&["cp", "-A", "-v", "a", "a-copy"])
@@ -79,11 +81,11 @@ fn scenarios(base: Base) -> Vec<Scenario> {
             .step(&["mv", "-A", "-f", "a", "d/b"])
             .step(&["status", "-C"])
             .step(&commit),
-        s(&format!("{FILES}; rm a"))
+        s("rm a")
             .step(&["cp", "a", "gone"])
             .step(&["mv", "a", "gone2"])
             .step(&["status", "-C"]),
-        s(&format!("{FILES}; hg cp a a2; hg ci -qm copied -d '0 0'"))
+        s("hg cp a a2; hg ci -qm copied -d '0 0'")
             .step(&["cp", "a", "a2"])
             .step(&["mv", "a", "a2"])
             .step(&["mv", "-A", "a", "a2"])
@@ -98,17 +100,20 @@ fn scenarios(base: Base) -> Vec<Scenario> {
 
 #[test]
 fn copy_and_rename_match_hg() {
-    check_all("copies", scenarios(Base::Init(&[])));
+    check_all("copies", scenarios(Base::Built(FILES), "true"));
 }
 
 #[test]
 fn copy_and_rename_match_hg_in_dirstate_v2() {
     check_all(
         "copies, dirstate-v2",
-        scenarios(Base::Init(&[
-            "format.use-dirstate-v2=yes",
-            "storage.dirstate-v2.slow-path=allow",
-        ]))
+        scenarios(
+            Base::Init(&[
+                "format.use-dirstate-v2=yes",
+                "storage.dirstate-v2.slow-path=allow",
+            ]),
+            FILES,
+        )
         .into_iter()
         .take(2)
         .collect(),

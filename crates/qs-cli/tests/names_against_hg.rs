@@ -147,17 +147,15 @@ fn name_commands_wait_for_locks_then_abort_like_hg() {
     check_all(
         "locked",
         // (Only the wlock: `hg verify` afterwards needs the store lock.)
-        vec![
-            Scenario::new(
-                Base::Init(&[]),
-                "echo a > a; hg ci -qAm a -d '0 0'; ln -s elsewhere.example:4242 .hg/wlock",
-            )
-            .step(&["branch", "x", "--config", "ui.timeout=1"])
-            .step(&["bookmark", "x", "--config", "ui.timeout=0"])
-            .step(&["tag", "x", "--config", "ui.timeout=0"])
-            .step(&["phase", "-p", "0", "--config", "ui.timeout=0"])
-            .step(&["branch"])
-            .step(&["phase"]),
-        ],
+        vec![Scenario::new(
+            Base::Init(&[]),
+            "echo a > a; hg ci -qAm a -d '0 0'; ln -s elsewhere.example:4242 .hg/wlock",
+        )
+        .step(&["branch", "x", "--config", "ui.timeout=1"])
+        .step(&["bookmark", "x", "--config", "ui.timeout=0"])
+        .step(&["tag", "x", "--config", "ui.timeout=0"])
+        .step(&["phase", "-p", "0", "--config", "ui.timeout=0"])
+        .step(&["branch"])
+        .step(&["phase"])],
     );
 }

@@ -37,7 +37,8 @@ fn bytes_path(b: &[u8]) -> PathBuf {
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
-fn join(a: &[u8], b: &[u8]) -> Vec<u8> {
+/// Python's `os.path.join` of two byte paths (`b` wins when absolute).
+pub fn join(a: &[u8], b: &[u8]) -> Vec<u8> {
     if b.first() == Some(&b'/') || a.is_empty() {
         return b.to_vec();
     }

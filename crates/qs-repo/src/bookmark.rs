@@ -188,7 +188,8 @@ fn check_conflict(
         )));
     }
     if !force
-        && (repo.branchmap()?.contains_key(mark) || mark == crate::working::branch(repo)?.as_slice())
+        && (repo.branchmap()?.contains_key(mark)
+            || mark == crate::working::branch(repo)?.as_slice())
     {
         return Err(RepoError::Message(
             "a bookmark cannot have the name of an existing branch".into(),
@@ -314,10 +315,11 @@ pub fn rename(
             show(old)
         )));
     };
-    let mut changes: Vec<(Vec<u8>, Option<Node>)> = check_conflict(repo, &marks, &mark, force, None, out)?
-        .into_iter()
-        .map(|b| (b, None))
-        .collect();
+    let mut changes: Vec<(Vec<u8>, Option<Node>)> =
+        check_conflict(repo, &marks, &mark, force, None, out)?
+            .into_iter()
+            .map(|b| (b, None))
+            .collect();
     changes.push((mark.clone(), Some(node)));
     changes.push((old.to_vec(), None));
     apply(&mut marks, changes);

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
+use qs_dirstate::matchbuild::join;
 use qs_dirstate::pattern::{canonpath, PatternKind};
 use qs_store::manifest::Manifest;
 
@@ -37,19 +38,6 @@ fn os(path: &[u8]) -> &Path {
 
 fn bad(message: impl Into<String>) -> RepoError {
     RepoError::Message(message.into())
-}
-
-/// Python's `os.path.join` of two relative or absolute byte paths.
-fn join(a: &[u8], b: &[u8]) -> Vec<u8> {
-    if b.first() == Some(&b'/') || a.is_empty() {
-        return b.to_vec();
-    }
-    let mut out = a.to_vec();
-    if out.last() != Some(&b'/') {
-        out.push(b'/');
-    }
-    out.extend_from_slice(b);
-    out
 }
 
 fn basename(p: &[u8]) -> &[u8] {
@@ -145,7 +133,10 @@ impl Copier<'_, '_> {
                 if self.parent.get(&abs).is_some() {
                     if !self.mode.after {
                         if exact {
-                            self.warn(&[&rel, b": not copying - file has been marked for remove\n"]);
+                            self.warn(&[
+                                &rel,
+                                b": not copying - file has been marked for remove\n",
+                            ]);
                         }
                         continue;
                     }
@@ -248,7 +239,14 @@ impl Copier<'_, '_> {
         tracking::check_portable(&abstarget, self.opts, self.out)?;
         if let Some(prev) = self.targets.get(&abstarget).cloned() {
             let (a, b) = (self.ui(&src.abs), self.ui(&prev));
-            self.warn(&[&reltarget, b": not overwriting - ", &a, b" collides with ", &b, b"\n"]);
+            self.warn(&[
+                &reltarget,
+                b": not overwriting - ",
+                &a,
+                b" collides with ",
+                &b,
+                b"\n",
+            ]);
             return Ok(true);
         }
         let exists = std::fs::symlink_metadata(&target).is_ok();
@@ -274,7 +272,10 @@ impl Copier<'_, '_> {
                         format!("('hg copy {flags}' to replace the file by recording a copy)\n")
                     }
                 };
-                (b": not overwriting - file already committed\n", hint.into_bytes())
+                (
+                    b": not overwriting - file already committed\n",
+                    hint.into_bytes(),
+                )
             } else {
                 let hint: &[u8] = if rename {
                     b"('hg rename --after' to record the rename)\n"
@@ -349,7 +350,10 @@ impl Copier<'_, '_> {
         }
         if self.added(&origsrc) && origsrc == src {
             if !self.mode.quiet {
-                let (a, b) = ((self.opts.display.cwd)(&origsrc), (self.opts.display.cwd)(dst));
+                let (a, b) = (
+                    (self.opts.display.cwd)(&origsrc),
+                    (self.opts.display.cwd)(dst),
+                );
                 self.warn(&[
                     &a,
                     b" has not been committed yet, so no copy data will be stored for ",
@@ -364,11 +368,13 @@ impl Copier<'_, '_> {
             let shown = (self.opts.display.cwd)(dst);
             match std::fs::symlink_metadata(self.repo.root().join(os(dst))) {
                 Err(_) => self.warn(&[&shown, b" does not exist!\n"]),
-                Ok(md) if !(md.file_type().is_file() || md.file_type().is_symlink()) => self.warn(&[
-                    b"copy failed: ",
-                    &shown,
-                    b" is not a file or a symbolic link\n",
-                ]),
+                Ok(md) if !(md.file_type().is_file() || md.file_type().is_symlink()) => {
+                    self.warn(&[
+                        b"copy failed: ",
+                        &shown,
+                        b" is not a file or a symbolic link\n",
+                    ])
+                }
                 Ok(_) => {
                     self.ds.map.set_tracked(dst);
                     self.ds.map.set_copy_source(dst.to_vec(), Some(origsrc));
@@ -400,7 +406,10 @@ fn copy_file(src: &Path, dst: &Path, exists: bool, keep_times: bool) -> std::io:
         let times = std::fs::FileTimes::new()
             .set_accessed(md.accessed()?)
             .set_modified(md.modified()?);
-        std::fs::File::options().write(true).open(dst)?.set_times(times)?;
+        std::fs::File::options()
+            .write(true)
+            .open(dst)?
+            .set_times(times)?;
     }
     Ok(())
 }

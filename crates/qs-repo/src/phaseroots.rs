@@ -49,6 +49,15 @@ impl Graph {
     }
 }
 
+/// The phase number of revision `r` in `phases` (public for null).
+fn number_at(phases: &[u32], r: i32) -> u32 {
+    usize::try_from(r)
+        .ok()
+        .and_then(|i| phases.get(i))
+        .copied()
+        .unwrap_or(0)
+}
+
 /// The roots of every phase, as revisions.
 #[derive(Clone, Debug, Default)]
 pub struct PhaseRoots {
@@ -92,13 +101,7 @@ impl PhaseRoots {
     pub fn advance(&mut self, graph: &Graph, target: Phase, revs: &[Revision]) -> bool {
         let target = target.number();
         let phases: Vec<u32> = self.phases(graph).iter().map(|p| p.number()).collect();
-        let phase_of = |r: i32| -> u32 {
-            usize::try_from(r)
-                .ok()
-                .and_then(|i| phases.get(i))
-                .copied()
-                .unwrap_or(0)
-        };
+        let phase_of = |r: i32| number_at(&phases, r);
         let affectable: Vec<u32> = self
             .roots
             .iter()
@@ -182,12 +185,7 @@ impl PhaseRoots {
     /// hg's `retractboundary`: `revs` (and their descendants) move up to
     /// `target` where their phase is lower. Returns whether the roots
     /// changed.
-    pub fn retract(
-        &mut self,
-        graph: &Graph,
-        target: Phase,
-        revs: &[Revision],
-    ) -> RepoResult<bool> {
+    pub fn retract(&mut self, graph: &Graph, target: Phase, revs: &[Revision]) -> RepoResult<bool> {
         if target == Phase::Public || revs.is_empty() {
             return Ok(false);
         }
@@ -198,13 +196,7 @@ impl PhaseRoots {
         }
         let target = target.number();
         let phases: Vec<u32> = self.phases(graph).iter().map(|p| p.number()).collect();
-        let phase_of = |r: i32| -> u32 {
-            usize::try_from(r)
-                .ok()
-                .and_then(|i| phases.get(i))
-                .copied()
-                .unwrap_or(0)
-        };
+        let phase_of = |r: i32| number_at(&phases, r);
         let new_revs: BTreeSet<i32> = revs
             .iter()
             .map(|r| r.0)

@@ -221,7 +221,11 @@ fn special_kind(md: &std::fs::Metadata) -> Option<&'static str> {
 }
 
 /// hg's `checkportable` for a name about to be tracked.
-pub(crate) fn check_portable(path: &[u8], opts: &TrackOptions<'_>, out: &mut Vec<Message>) -> RepoResult<()> {
+pub(crate) fn check_portable(
+    path: &[u8],
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<()> {
     pathaudit::check_filename(path)?;
     if opts.portability == Portability::Ignore {
         return Ok(());

@@ -126,10 +126,26 @@ fn change(inv: &mut Invocation<'_, '_>, action: Action) -> CliResult<i32> {
             let marks = bookmark::Marks::load(repo)?;
             let old = crate::context::arg_bytes(inv.opts.value("rename").unwrap_or_default());
             marks.expand(&old).and_then(|old| {
-                bookmark::rename(repo, &mut txn.tr, &old, &names[0], force, inactive, &mut messages)
+                bookmark::rename(
+                    repo,
+                    &mut txn.tr,
+                    &old,
+                    &names[0],
+                    force,
+                    inactive,
+                    &mut messages,
+                )
             })
         }
-        Action::Add => bookmark::add(repo, &mut txn.tr, &names, rev, force, inactive, &mut messages),
+        Action::Add => bookmark::add(
+            repo,
+            &mut txn.tr,
+            &names,
+            rev,
+            force,
+            inactive,
+            &mut messages,
+        ),
         Action::Inactive => {
             let mut marks = bookmark::Marks::load(repo)?;
             if marks.marks.is_empty() {

@@ -19,8 +19,17 @@ pub const COMMAND: CommandDef = CommandDef {
             "force",
             "set branch name even if it shadows an existing branch",
         ),
-        OptSpec::flag(Some('C'), "clean", "reset branch name to parent branch name"),
-        OptSpec::list(Some('r'), "rev", "VALUE", "change branches of the given revs (EXPERIMENTAL)"),
+        OptSpec::flag(
+            Some('C'),
+            "clean",
+            "reset branch name to parent branch name",
+        ),
+        OptSpec::list(
+            Some('r'),
+            "rev",
+            "VALUE",
+            "change branches of the given revs (EXPERIMENTAL)",
+        ),
     ],
     max_args: Some(1),
     paged: false,
@@ -39,7 +48,9 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     let revs = inv.opts.list("rev").to_vec();
     if !clean && label.is_none() {
         if !revs.is_empty() {
-            return Err(CliError::abort("no branch name specified for the revisions"));
+            return Err(CliError::abort(
+                "no branch name specified for the revisions",
+            ));
         }
         let repo = require(&inv.repo)?;
         let mut line = qs_repo::working::branch(repo)?;

@@ -20,6 +20,22 @@ use super::{require, CommandDef, Invocation, RepoNeed};
 use crate::error::{CliError, CliResult};
 use crate::opts::OptSpec;
 
+/// `-d/--date` and `-u/--user` (hg's `commitopts2`).
+pub const DATE_USER_OPTS: [OptSpec; 2] = [
+    OptSpec::value(
+        Some('d'),
+        "date",
+        "DATE",
+        "record the specified date as commit date",
+    ),
+    OptSpec::value(
+        Some('u'),
+        "user",
+        "USER",
+        "record the specified user as committer",
+    ),
+];
+
 pub const COMMAND: CommandDef = CommandDef {
     name: "commit",
     aliases: &["ci"],
@@ -51,18 +67,8 @@ pub const COMMAND: CommandDef = CommandDef {
             "FILE",
             "read commit message from file",
         ),
-        OptSpec::value(
-            Some('d'),
-            "date",
-            "DATE",
-            "record the specified date as commit date",
-        ),
-        OptSpec::value(
-            Some('u'),
-            "user",
-            "USER",
-            "record the specified user as committer",
-        ),
+        DATE_USER_OPTS[0],
+        DATE_USER_OPTS[1],
         OptSpec::flag(Some('S'), "subrepos", "recurse into subrepositories"),
     ],
     max_args: None,

@@ -14,14 +14,22 @@ use crate::paths::RelativePaths;
 
 /// The options `copy` and `rename` share.
 pub const COPY_OPTS: [OptSpec; 7] = [
-    OptSpec::flag(Some('A'), "after", "record a copy that has already occurred"),
+    OptSpec::flag(
+        Some('A'),
+        "after",
+        "record a copy that has already occurred",
+    ),
     OptSpec::value(
         None,
         "at-rev",
         "REV",
         "(un)mark copies in the given revision (EXPERIMENTAL)",
     ),
-    OptSpec::flag(Some('f'), "force", "forcibly copy over an existing managed file"),
+    OptSpec::flag(
+        Some('f'),
+        "force",
+        "forcibly copy over an existing managed file",
+    ),
     OptSpec::flag(None, "forget", "unmark a destination file as copied"),
     WALK_OPTS[0],
     WALK_OPTS[1],
@@ -48,7 +56,9 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
 /// the command aborts.
 pub fn run_copy(inv: &mut Invocation<'_, '_>, rename: bool) -> CliResult<i32> {
     if inv.opts.flag("forget") && inv.opts.flag("dry-run") {
-        return Err(CliError::abort("cannot specify both --forget and --dry-run"));
+        return Err(CliError::abort(
+            "cannot specify both --forget and --dry-run",
+        ));
     }
     super::unsupported_options(inv, &["forget", "at-rev"])?;
     let _wlock = super::wlock::take_wlock(inv)?;

@@ -81,7 +81,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         dirty |= roots.retract(&graph, target, &revs)?;
     }
     if dirty {
-        roots.write(&mut txn.tr, |r| Ok(repo.node(r)?))?;
+        roots.write(&mut txn.tr, |r| repo.node(r))?;
     }
     let reports = txn.commit()?;
     for m in reports {

@@ -8,6 +8,7 @@ use qs_repo::labels::{check_new_label, python_strip};
 use qs_repo::names::TagKind;
 use qs_repo::wdirstate::WorkingDirstate;
 
+use super::commit::DATE_USER_OPTS;
 use super::{require, resolve_revs, CommandDef, Invocation, RepoNeed};
 use crate::error::{CliError, CliResult};
 use crate::opts::OptSpec;
@@ -24,18 +25,8 @@ pub const COMMAND: CommandDef = CommandDef {
         OptSpec::flag(None, "remove", "remove a tag"),
         OptSpec::flag(Some('e'), "edit", "invoke editor on commit messages"),
         OptSpec::value(Some('m'), "message", "TEXT", "use text as commit message"),
-        OptSpec::value(
-            Some('d'),
-            "date",
-            "DATE",
-            "record the specified date as commit date",
-        ),
-        OptSpec::value(
-            Some('u'),
-            "user",
-            "USER",
-            "record the specified user as committer",
-        ),
+        DATE_USER_OPTS[0],
+        DATE_USER_OPTS[1],
     ],
     max_args: None,
     paged: false,
@@ -104,7 +95,10 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         for n in &names {
             let kind = tags.types.get(n).copied();
             if kind == Some(TagKind::Global) && tags.global.get(n).is_some_and(|g| g.is_null()) {
-                return Err(CliError::abort(format!("tag '{}' is already removed", show(n))));
+                return Err(CliError::abort(format!(
+                    "tag '{}' is already removed",
+                    show(n)
+                )));
             }
             let Some(kind) = kind else {
                 return Err(CliError::abort(format!("tag '{}' does not exist", show(n))));
