@@ -1,7 +1,8 @@
 //! `qs copy` and `qs rename` against hg's: the same messages and exit
 //! codes, the same files and dirstate copy records afterwards, and the
 //! copy metadata the next commit records (`log --debug -C`), from the
-//! root and from a subdirectory, with `-A`, `-f`, `-n`, `-I`/`-X`, and
+//! root and from a subdirectory, with `-A`, `-f`, `-n`, `-I`/`-X`,
+//! `--forget`, and
 //! the refusals.
 
 #![allow(clippy::unwrap_used)]
@@ -49,6 +50,14 @@ fn scenarios(base: Base, prefix: &str) -> Vec<Scenario> {
             .step(&["cp", "a", "../outside"])
             .step(&["cp", "a", ".hg/x"])
             .step(&["cp", "--forget", "-n", "a2"])
+            .step(&["cp", "--forget", "a3", "a", "nope", "unknown"])
+            .step(&[
+                "mv",
+                "--forget",
+                "dest",
+                "--config",
+                "ui.relative-paths=yes",
+            ])
             .step(&["status", "-C"])
             .step(&commit),
         s("true")

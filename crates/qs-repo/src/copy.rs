@@ -414,6 +414,46 @@ fn copy_file(src: &Path, dst: &Path, exists: bool, keep_times: bool) -> std::io:
     Ok(())
 }
 
+/// `hg copy --forget` in the working directory: the files the request
+/// matches lose their copy records (only records hg shows: on added or
+/// modified files, copied from the parent); a file named exactly that
+/// has none is warned about.
+pub fn forget_copies(
+    repo: &Repo,
+    ds: &mut WorkingDirstate,
+    opts: &TrackOptions<'_>,
+    out: &mut Vec<Message>,
+) -> RepoResult<()> {
+    let m = tracking::matcher(repo, opts, out)?;
+    let (found, _) = tracking::walk(repo, ds, &m, opts, out)?;
+    let (st, fixups) =
+        crate::status::status_with_map(repo, &ds.map, &opts.request, &m, &mut Vec::new())?;
+    for fixup in &fixups {
+        fixup.record_clean(&mut ds.map);
+    }
+    let parent = repo.manifest_of(repo.working_parent()?)?;
+    for f in found {
+        let changed = st.added.contains(&f) || st.modified.contains(&f);
+        let copied = changed
+            && ds
+                .map
+                .copy_source(&f)
+                .is_some_and(|src| parent.get(src).is_some());
+        if copied {
+            ds.map.set_copy_source(f, None);
+        } else if m.is_exact(&f) {
+            out.push(Message::Warn(
+                [
+                    (opts.display.ui)(&f).as_slice(),
+                    b": not unmarking as copy - file is not marked as copied\n",
+                ]
+                .concat(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `hg copy` / `hg rename` of `pats` (the last one is the destination),
 /// relative to the request's directory; returns true when some file
 /// could not be copied (exit 1).

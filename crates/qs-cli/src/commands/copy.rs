@@ -60,19 +60,28 @@ pub fn run_copy(inv: &mut Invocation<'_, '_>, rename: bool) -> CliResult<i32> {
             "cannot specify both --forget and --dry-run",
         ));
     }
-    super::unsupported_options(inv, &["forget", "at-rev"])?;
+    super::unsupported_options(inv, &["at-rev"])?;
+    let forget = inv.opts.flag("forget");
+    // hg shows copied files relative to the current directory unless
+    // `ui.relative-paths` says otherwise; unmarked ones as configured.
+    let relative = super::status::relative_paths(inv, !forget, None)?;
     let _wlock = super::wlock::take_wlock(inv)?;
     let repo = require(&inv.repo)?;
     let shown = RelativePaths::new(repo.root(), &inv.cwd);
     let rel = |p: &[u8]| shown.show(p);
+    let same = |p: &[u8]| p.to_vec();
     let mut request = super::wlock::request(inv, repo);
-    let pats = std::mem::take(&mut request.patterns);
+    let pats = if forget {
+        Vec::new()
+    } else {
+        std::mem::take(&mut request.patterns)
+    };
     let opts = TrackOptions {
         request,
         verbose: inv.ui.verbose(),
         dry_run: inv.opts.flag("dry-run"),
         display: PathDisplay {
-            ui: &rel,
+            ui: if relative { &rel } else { &same },
             cwd: &rel,
         },
         portability: super::wlock::portability(inv)?,
@@ -88,7 +97,11 @@ pub fn run_copy(inv: &mut Invocation<'_, '_>, rename: bool) -> CliResult<i32> {
     let mut ds = WorkingDirstate::load(repo)?;
     let before = ds.map.clone();
     let mut messages: Vec<Message> = Vec::new();
-    let result = qs_repo::copy::copy(repo, &mut ds, &pats, mode, &opts, &mut messages);
+    let result = if forget {
+        qs_repo::copy::forget_copies(repo, &mut ds, &opts, &mut messages).map(|()| false)
+    } else {
+        qs_repo::copy::copy(repo, &mut ds, &pats, mode, &opts, &mut messages)
+    };
     super::wlock::show_messages(&mut inv.ui, &messages)?;
     let failed = result?;
     if !ds.unchanged_since(&before) {

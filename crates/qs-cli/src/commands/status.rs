@@ -100,7 +100,11 @@ fn parse_bool(value: &str) -> Option<bool> {
 /// Whether paths are shown relative to the current directory (hg's
 /// `getuipathfn`): `forced` wins, then `ui.relative-paths` (`legacy`, the
 /// default, means `legacy`).
-fn relative_paths(inv: &Invocation<'_, '_>, legacy: bool, forced: Option<bool>) -> CliResult<bool> {
+pub(crate) fn relative_paths(
+    inv: &Invocation<'_, '_>,
+    legacy: bool,
+    forced: Option<bool>,
+) -> CliResult<bool> {
     if let Some(forced) = forced {
         return Ok(forced);
     }
