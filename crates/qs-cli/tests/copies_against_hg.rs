@@ -2,8 +2,7 @@
 //! codes, the same files and dirstate copy records afterwards, and the
 //! copy metadata the next commit records (`log --debug -C`), from the
 //! root and from a subdirectory, with `-A`, `-f`, `-n`, `-I`/`-X`,
-//! `--forget`, and
-//! the refusals.
+//! `--forget`, and the refusals.
 
 #![allow(clippy::unwrap_used)]
 

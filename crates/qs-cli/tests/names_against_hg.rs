@@ -16,6 +16,10 @@ const HISTORY: &str = "c() { hg ci -q -d '0 0' \"$@\"; }; \
     echo a > a; hg add a; c -m a; echo b >> a; c -m b; echo c >> a; c -m c; \
     hg up -q 1; hg branch -q br; echo d > d; hg add d; c -m d; hg up -q 1";
 
+/// An editor that shows the text it was given and hg's `HGEDITFORM`,
+/// then edits the message.
+const EDITOR_SCRIPT: &str = "printf '#!/bin/sh\\ncat \"$1\"\\necho \"form=$HGEDITFORM\"\\nsed -i \"1s/^/edited: /\" \"$1\"\\n' > ../ed.sh; chmod +x ../ed.sh";
+
 fn scenarios() -> Vec<Scenario> {
     let s = |setup: &str| Scenario::new(Base::Built(HISTORY), setup);
     vec![
@@ -133,6 +137,14 @@ fn scenarios() -> Vec<Scenario> {
             .step(&["tag", "-l", "-r", "3", "changed"]),
         s("hg up -q 3; printf '%s old' $(hg id -i -r 0 --debug) > .hgtags; hg add .hgtags; hg ci -qm tags -d '0 0'; hg bookmark -q mark")
             .step(&["tag", "-r", "0", "new", "-d", "0 0"])
+            .step(&["tags"]),
+        s(&format!("{EDITOR_SCRIPT}; hg bookmark -q bm"))
+            .env("HGEDITOR", "../ed.sh")
+            .step(&["tag", "-e", "-d", "0 0", "v1"])
+            .step(&["tag", "-e", "-m", "prefilled", "-d", "0 0", "--remove", "v1"]),
+        s("hg tag -q -d '0 0' v1")
+            .env("HGEDITOR", "false")
+            .step(&["tag", "-e", "-d", "0 0", "v2"])
             .step(&["tags"]),
     ]
 }

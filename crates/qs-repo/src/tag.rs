@@ -13,6 +13,7 @@ use crate::error::{RepoError, RepoResult};
 use crate::names::Tags;
 use crate::repo::Repo;
 use crate::status::StatusRequest;
+use crate::wdirstate::WorkingDirstate;
 
 /// The request matching `.hgtags` alone, wherever the command runs.
 pub fn hgtags_request() -> StatusRequest {
@@ -23,14 +24,22 @@ pub fn hgtags_request() -> StatusRequest {
 }
 
 /// hg refuses to commit a tag over a changed `.hgtags` (modified, added,
-/// removed, missing, unknown or ignored).
-pub fn check_hgtags_unchanged(repo: &Repo) -> RepoResult<()> {
+/// removed, missing, unknown or ignored). As hg's status under the wlock,
+/// a `.hgtags` found clean is recorded in `ds` (written by the caller
+/// whatever the answer).
+pub fn check_hgtags_unchanged(repo: &Repo, ds: &mut WorkingDirstate) -> RepoResult<()> {
     let req = StatusRequest {
         list_unknown: true,
         list_ignored: true,
         ..hgtags_request()
     };
-    let st = crate::status::status(repo, &req, &mut Vec::new())?;
+    let mut warnings = Vec::new();
+    let matcher = crate::status::request_matcher(repo, &req, &mut warnings)?;
+    let (st, fixups) =
+        crate::status::status_with_map(repo, &ds.map, &req, &matcher, &mut warnings)?;
+    for fixup in &fixups {
+        fixup.record_clean(&mut ds.map);
+    }
     let changed = [
         &st.modified,
         &st.added,

@@ -198,7 +198,7 @@ pub(crate) fn new_commit_phase(inv: &Invocation<'_, '_>) -> CliResult<Phase> {
 }
 
 /// hg's `buildcommittext`: what the editor starts with.
-fn editor_text(
+pub(crate) fn editor_text(
     repo: &Repo,
     prepared: &Prepared,
     message: &[u8],
@@ -257,11 +257,12 @@ fn editor_command(inv: &Invocation<'_, '_>) -> String {
 /// Runs the editor on `text` (in the repository root, with `HGUSER` and
 /// `HGEDITFORM` set as hg does) and returns what it saved, `HG:` lines
 /// removed; refuses an empty message.
-fn run_editor(
+pub(crate) fn run_editor(
     inv: &Invocation<'_, '_>,
     repo: &Repo,
     text: &[u8],
     user: &[u8],
+    editform: &str,
 ) -> CliResult<Vec<u8>> {
     let tmp_dir = inv.env.get("TMPDIR").map_or_else(
         || std::path::PathBuf::from("/tmp"),
@@ -280,7 +281,7 @@ fn run_editor(
             "HGUSER",
             std::ffi::OsStr::new(&String::from_utf8_lossy(user).into_owned()),
         )
-        .env("HGEDITFORM", "commit.normal.normal")
+        .env("HGEDITFORM", editform)
         .status()
         .map_err(|e| CliError::abort(format!("edit failed: {e}")))?;
     if !status.success() {
@@ -488,7 +489,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         Some(m) if !inv.opts.flag("edit") => m,
         other => {
             let text = editor_text(repo, &prepared, other.as_deref().unwrap_or(b""), &user)?;
-            run_editor(inv, repo, &text, &user)?
+            run_editor(inv, repo, &text, &user, "commit.normal.normal")?
         }
     };
     let info = CommitInfo {

@@ -1,6 +1,6 @@
 //! `qs tag`: add or remove tags, global ones committed in `.hgtags`
 //! through the commit machinery (message "Added tag X for changeset Y",
-//! `-m`, `-u`, `-d`), local ones in `.hg/localtags`, with hg's refusals.
+//! `-m`, `-u`, `-d`, `-e`), local ones in `.hg/localtags`, with hg's refusals.
 
 use qs_repo::commit::{self, CommitInfo};
 use qs_repo::datespec::{parse_date, Bias, Formats};
@@ -59,7 +59,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     if remove && given(inv, "rev").is_some() {
         return Err(CliError::abort("cannot specify both --remove and --rev"));
     }
-    super::unsupported_options(inv, &["edit"])?;
     let _wlock = super::wlock::take_wlock(inv)?;
     let store_lock = super::wlock::take_store_lock(inv)?;
     let names: Vec<Vec<u8>> = inv
@@ -173,8 +172,14 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         )?),
         None => None,
     };
+    let mut ds = WorkingDirstate::load(repo)?;
     if !local {
-        qs_repo::tag::check_hgtags_unchanged(repo)?;
+        let before = ds.map.clone();
+        let checked = qs_repo::tag::check_hgtags_unchanged(repo, &mut ds);
+        if !ds.unchanged_since(&before) {
+            ds.write(repo)?;
+        }
+        checked?;
     }
     let branchmap = repo.branchmap()?;
     for n in &names {
@@ -192,7 +197,6 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         return Ok(0);
     }
     qs_repo::tag::append_lines(&repo.root().join(".hgtags"), &lines)?;
-    let mut ds = WorkingDirstate::load(repo)?;
     if !ds.map.contains(b".hgtags") {
         ds.map.set_tracked(b".hgtags");
     }
@@ -208,6 +212,13 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     };
     let phase = super::commit::new_commit_phase(inv)?;
     let repo = require(&inv.repo)?;
+    let message = if inv.opts.flag("edit") {
+        let text = super::commit::editor_text(repo, &prepared, &message, &user)?;
+        let form = if remove { "tag.remove" } else { "tag.add" };
+        super::commit::run_editor(inv, repo, &text, &user, form)?
+    } else {
+        message
+    };
     let info = CommitInfo {
         message,
         user,
