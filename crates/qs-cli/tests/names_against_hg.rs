@@ -138,11 +138,11 @@ fn scenarios() -> Vec<Scenario> {
         s("hg up -q 3; printf '%s old' $(hg id -i -r 0 --debug) > .hgtags; hg add .hgtags; hg ci -qm tags -d '0 0'; hg bookmark -q mark")
             .step(&["tag", "-r", "0", "new", "-d", "0 0"])
             .step(&["tags"]),
-        s(&format!("{EDITOR_SCRIPT}; hg bookmark -q bm"))
+        s(&format!("{EDITOR_SCRIPT}; hg up -q 2; hg bookmark -q bm"))
             .env("HGEDITOR", "../ed.sh")
             .step(&["tag", "-e", "-d", "0 0", "v1"])
             .step(&["tag", "-e", "-m", "prefilled", "-d", "0 0", "--remove", "v1"]),
-        s("hg tag -q -d '0 0' v1")
+        s("hg up -q 2; hg tag -q -d '0 0' v1")
             .env("HGEDITOR", "false")
             .step(&["tag", "-e", "-d", "0 0", "v2"])
             .step(&["tags"]),
