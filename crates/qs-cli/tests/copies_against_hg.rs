@@ -50,6 +50,10 @@ fn scenarios(base: Base, prefix: &str) -> Vec<Scenario> {
             .step(&["cp", "a", ".hg/x"])
             .step(&["cp", "--forget", "-n", "a2"])
             .step(&["cp", "--forget", "a3", "a", "nope", "unknown"])
+            .step(&["cp", "-I", "nothing", "a", "z"])
+            // (A regression test of the walk `add` shares: -X leaves a
+            // named file out.)
+            .step(&["add", "-X", "unknown", "unknown"])
             .step(&[
                 "mv",
                 "--forget",

@@ -182,7 +182,10 @@ pub(crate) fn walk(
             .as_ref()
             .is_some_and(|md| md.file_type().is_file() || md.file_type().is_symlink());
         if is_file || ds.map.contains(&f) {
-            found.insert(f);
+            // A name `-I`/`-X` leave out is not walked (as in hg).
+            if m.matches(&f) {
+                found.insert(f);
+            }
         } else if let Some(kind) = md.as_ref().and_then(special_kind) {
             unsupported.push((f, format!("unsupported file type (type is {kind})")));
         }
