@@ -78,7 +78,11 @@ pub fn follow_commit(
     let Some(active) = marks.active.clone() else {
         return Ok(());
     };
-    if !marks.marks.get(&active).is_some_and(|m| parents.contains(m)) {
+    if !marks
+        .marks
+        .get(&active)
+        .is_some_and(|m| parents.contains(m))
+    {
         return Ok(());
     }
     marks.marks.insert(active, *node);
