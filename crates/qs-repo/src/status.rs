@@ -7,7 +7,8 @@
 //! [`status_against`] compares a revision with the working directory or
 //! with another revision (`--rev`, `--change`) through the manifests.
 //!
-//! Read-only: clean mtimes are not recorded back into the dirstate.
+//! Files settled clean by content are handed back ("fixups") to callers
+//! that hold the wlock, which record them in the dirstate as hg does.
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -122,6 +123,44 @@ pub(crate) fn ignore_matcher(
 pub fn status(repo: &Repo, req: &StatusRequest, warnings: &mut Warnings) -> RepoResult<Status> {
     let matcher = file_matcher(repo, req, warnings)?;
     working_status(repo, req, &matcher, warnings)
+}
+
+/// The identity of `.hg/dirstate` (device, inode, size, mtime), to tell
+/// whether another process replaced it.
+fn dirstate_identity(repo: &Repo) -> Option<(u64, u64, u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    let md = std::fs::symlink_metadata(repo.dot_hg().join("dirstate")).ok()?;
+    Some((md.dev(), md.ino(), md.size(), md.mtime(), md.mtime_nsec()))
+}
+
+/// [`status`], then, as hg does after a status, the files found clean by
+/// content (with an mtime that can be trusted) recorded in the dirstate
+/// so the next status need not read them: only if the wlock is free (it
+/// is never waited for) and the dirstate on disk is still the one read.
+pub fn status_recording_fixups(
+    repo: &Repo,
+    req: &StatusRequest,
+    warnings: &mut Warnings,
+) -> RepoResult<Status> {
+    let matcher = file_matcher(repo, req, warnings)?;
+    let identity = dirstate_identity(repo);
+    let mut ds = crate::wdirstate::WorkingDirstate::load(repo)?;
+    let (status, fixups) = working_status_of(repo, &ds.map, req, &matcher, warnings)?;
+    let mut recorded = false;
+    for fixup in &fixups {
+        recorded |= fixup.record_clean(&mut ds.map);
+    }
+    if !recorded {
+        return Ok(status);
+    }
+    let desc = format!("working directory of {}", repo.root().display());
+    let Ok(_wlock) = qs_store::lock::try_acquire(&repo.dot_hg().join("wlock"), &desc) else {
+        return Ok(status);
+    };
+    if identity.is_some() && dirstate_identity(repo) == identity {
+        ds.write(repo)?;
+    }
+    Ok(status)
 }
 
 /// [`status`] on an already loaded dirstate with an already built
@@ -277,7 +316,9 @@ pub fn status_against(
     let matcher = file_matcher(repo, req, warnings)?;
     let base_manifest = repo.manifest_of(base)?;
     let Some(target) = target else {
-        return working_against(repo, &base_manifest, base, req, &matcher, warnings);
+        let map = read_dirstate(repo)?;
+        return working_against(repo, &map, &base_manifest, base, req, &matcher, warnings)
+            .map(|(status, _)| status);
     };
     let target_manifest = repo.manifest_of(target)?;
     let mut out = Status::default();
@@ -394,19 +435,36 @@ fn sort_lists(out: &mut Status) {
     }
 }
 
-/// The working directory against `base` (not its first parent).
+/// [`status_with_map`] against revision `base` instead of the first
+/// parent (hg's `repo.status(node1=base)` under the wlock): also returns
+/// the clean files the walk was unsure about, for the caller to record.
+pub fn status_with_map_against(
+    repo: &Repo,
+    map: &DirstateMap,
+    base: Revision,
+    req: &StatusRequest,
+    matcher: &Matcher,
+    warnings: &mut Warnings,
+) -> RepoResult<(Status, Vec<UnsureFile>)> {
+    let base_manifest = repo.manifest_of(base)?;
+    working_against(repo, map, &base_manifest, base, req, matcher, warnings)
+}
+
+/// The working directory against `base` (not necessarily its first
+/// parent).
 fn working_against(
     repo: &Repo,
+    map: &DirstateMap,
     base_manifest: &Manifest,
     base: Revision,
     req: &StatusRequest,
     matcher: &Matcher,
     warnings: &mut Warnings,
-) -> RepoResult<Status> {
+) -> RepoResult<(Status, Vec<UnsureFile>)> {
     let parent = repo.working_parent()?;
-    let working = working_status(repo, req, matcher, warnings)?;
+    let (working, fixups) = working_status_of(repo, map, req, matcher, warnings)?;
     if parent == base {
-        return Ok(working);
+        return Ok((working, fixups));
     }
     let parent_manifest = repo.manifest_of(parent)?;
     let mut entries: std::collections::BTreeMap<&[u8], WorkingEntry<'_>> = parent_manifest
@@ -466,5 +524,107 @@ fn working_against(
         }
     }
     sort_lists(&mut out);
+    Ok((out, fixups))
+}
+
+/// One directory of the tree [`terse`] builds.
+#[derive(Default)]
+struct TerseDir {
+    /// Every status letter below this directory.
+    statuses: std::collections::BTreeSet<u8>,
+    /// Files directly inside: (path, letter).
+    files: Vec<(Vec<u8>, u8)>,
+    subdirs: std::collections::BTreeMap<Vec<u8>, TerseDir>,
+}
+
+impl TerseDir {
+    fn add(&mut self, path: &[u8], rest: &[u8], letter: u8) {
+        self.statuses.insert(letter);
+        match rest.iter().position(|&b| b == b'/') {
+            Some(i) => self.subdirs.entry(rest[..i].to_vec()).or_default().add(
+                path,
+                &rest[i + 1..],
+                letter,
+            ),
+            None => self.files.push((path.to_vec(), letter)),
+        }
+    }
+
+    /// hg's `tersewalk`: the whole directory as `dir/` when all its files
+    /// share one status that `letters` asks to terse, else its own files
+    /// and its subdirectories walked the same way.
+    fn walk(&self, dir: &[u8], letters: &[u8], out: &mut Vec<(u8, Vec<u8>)>) {
+        if self.statuses.len() == 1 {
+            if let Some(&only) = self.statuses.first() {
+                if letters.contains(&only) {
+                    let mut shown = dir.to_vec();
+                    shown.push(b'/');
+                    out.push((only, shown));
+                    return;
+                }
+            }
+        }
+        out.extend(self.files.iter().map(|(p, l)| (*l, p.clone())));
+        for (name, sub) in &self.subdirs {
+            let mut path = dir.to_vec();
+            path.push(b'/');
+            path.extend_from_slice(name);
+            sub.walk(&path, letters, out);
+        }
+    }
+}
+
+/// hg's `status --terse LETTERS` (`tersedir`): directories whose files
+/// all share one status named in `letters` (`m a r d u i c`) are listed
+/// once as `dir/` in that status; files at the root never are. Refuses
+/// an unknown letter as hg does.
+pub fn terse(st: Status, letters: &[u8]) -> RepoResult<Status> {
+    const ALL: &[u8] = b"mardiuc";
+    for &l in letters {
+        if !ALL.contains(&l) {
+            let shown = String::from_utf8_lossy(&[l]).into_owned();
+            return Err(RepoError::Message(format!("'{shown}' not recognized")));
+        }
+    }
+    let mut root = TerseDir::default();
+    let lists: [(&Vec<Vec<u8>>, u8); 7] = [
+        (&st.modified, b'm'),
+        (&st.added, b'a'),
+        (&st.deleted, b'd'),
+        (&st.clean, b'c'),
+        (&st.unknown, b'u'),
+        (&st.ignored, b'i'),
+        (&st.removed, b'r'),
+    ];
+    for (list, letter) in lists {
+        for f in list {
+            root.add(f, f, letter);
+        }
+    }
+    let mut found: Vec<(u8, Vec<u8>)> = root.files.iter().map(|(p, l)| (*l, p.clone())).collect();
+    for (name, sub) in &root.subdirs {
+        sub.walk(name, letters, &mut found);
+    }
+    let mut out = Status {
+        bad: st.bad,
+        copies: st.copies,
+        ..Status::default()
+    };
+    for (letter, path) in found {
+        let list = match letter {
+            b'm' => &mut out.modified,
+            b'a' => &mut out.added,
+            b'r' => &mut out.removed,
+            b'd' => &mut out.deleted,
+            b'u' => &mut out.unknown,
+            b'i' => &mut out.ignored,
+            _ => &mut out.clean,
+        };
+        list.push(path);
+    }
+    sort_lists(&mut out);
+    out.deleted.sort_unstable();
+    out.unknown.sort_unstable();
+    out.ignored.sort_unstable();
     Ok(out)
 }

@@ -133,23 +133,42 @@ pub fn matcher(
     Ok(m)
 }
 
-/// Files found by [`walk`], and explicit names that were bad.
-type Walked = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+/// Files found by [`walk`], and explicit names that were bad with hg's
+/// reason.
+type Walked = (Vec<Vec<u8>>, Vec<(Vec<u8>, String)>);
+
+/// Warns about the bad names of a [`walk`] (paths shown by
+/// `cwd_display`) and returns them.
+fn report_bad(
+    bad: Vec<(Vec<u8>, String)>,
+    cwd_display: &dyn Fn(&[u8]) -> Vec<u8>,
+    out: &mut Vec<Message>,
+) -> Vec<Vec<u8>> {
+    let mut paths = Vec::new();
+    for (path, message) in bad {
+        out.push(Message::Warn(
+            format!("{}: {message}\n", show(cwd_display, &path)).raw(),
+        ));
+        paths.push(path);
+    }
+    paths
+}
 
 /// Walks the working directory for `add`/`addremove` (hg's
 /// `dirstate.walk(unknown=True, ignored=False)`): matched untracked files
 /// that are not ignored, tracked files, and explicitly named files even if
-/// ignored. Explicit names that do not exist are reported as bad
-/// messages and returned in the second list.
+/// ignored. Explicit names that do not exist are returned in the second
+/// list (sorted), for the caller to report or not; ignore-file warnings
+/// go to `out`.
 pub(crate) fn walk(
     repo: &Repo,
     ds: &WorkingDirstate,
     m: &Matcher,
-    opts: &TrackOptions<'_>,
+    ignore_files: &[Vec<u8>],
     out: &mut Vec<Message>,
 ) -> RepoResult<Walked> {
     let mut warnings: Warnings = Vec::new();
-    let ignore = status::ignore_matcher(repo, &opts.request.ignore_files, &mut warnings);
+    let ignore = status::ignore_matcher(repo, ignore_files, &mut warnings);
     out.extend(warnings.into_iter().map(Message::Warn));
     let ignore = ignore?;
     let options = StatusOptions {
@@ -190,17 +209,10 @@ pub(crate) fn walk(
             unsupported.push((f, format!("unsupported file type (type is {kind})")));
         }
     }
-    let mut bad = Vec::new();
     let mut walked_bad = walked.bad;
     walked_bad.extend(unsupported);
     walked_bad.sort();
-    for (path, message) in walked_bad {
-        out.push(Message::Warn(
-            format!("{}: {message}\n", show(opts.display.cwd, &path)).raw(),
-        ));
-        bad.push(path);
-    }
-    Ok((found.into_iter().collect(), bad))
+    Ok((found.into_iter().collect(), walked_bad))
 }
 
 /// hg's `badtype` name of a file that is neither regular, a symlink nor
@@ -323,7 +335,8 @@ pub fn add(
     out: &mut Vec<Message>,
 ) -> RepoResult<bool> {
     let m = matcher(repo, opts, out)?;
-    let (found, bad) = walk(repo, ds, &m, opts, out)?;
+    let (found, bad) = walk(repo, ds, &m, &opts.request.ignore_files, out)?;
+    let bad = report_bad(bad, opts.display.cwd, out);
     let mut lowered = lowered_names(ds);
     let mut names = Vec::new();
     for f in found {
@@ -570,25 +583,19 @@ pub fn remove(
 }
 
 /// `hg addremove` (and `commit -A`): tracks new files, forgets missing
-/// ones and, with `similarity` (0 to 100), records removed-then-added
-/// files of identical content as renames. Only exact renames (100) are
-/// detected so far: a lower non-zero similarity is refused. Returns true
-/// when a named file was rejected.
+/// ones and, with `similarity` (a percentage above 0), records
+/// removed-then-added files of similar content as renames
+/// ([`crate::similar`]). Returns true when a named file was rejected.
 pub fn addremove(
     repo: &Repo,
     ds: &mut WorkingDirstate,
-    similarity: u32,
+    similarity: f64,
     opts: &TrackOptions<'_>,
     out: &mut Vec<Message>,
 ) -> RepoResult<bool> {
-    if similarity > 0 && similarity < 100 {
-        return Err(RepoError::WithHint {
-            message: "similarity below 100 is not supported by qs yet".into(),
-            hint: "use Mercurial's 'hg' for this command line".into(),
-        });
-    }
     let m = matcher(repo, opts, out)?;
-    let (found, bad) = walk(repo, ds, &m, opts, out)?;
+    let (found, bad) = walk(repo, ds, &m, &opts.request.ignore_files, out)?;
+    let bad = report_bad(bad, opts.display.cwd, out);
     let (mut added, mut unknown, mut deleted, mut removed, mut forgotten) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for f in found {
@@ -626,23 +633,25 @@ pub fn addremove(
         }
     }
     let mut renames: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    if similarity > 0 {
+    if similarity > 0.0 {
         added.extend(unknown.iter().cloned());
         removed.extend(deleted.iter().cloned());
         added.sort();
         removed.sort();
-        renames = exact_renames(repo, &added, &removed)?;
-        for (old, new) in &renames {
-            if opts.verbose || !m.is_exact(old) || !m.is_exact(new) {
+        let threshold = similarity / 100.0;
+        for (old, new, score) in crate::similar::find_renames(repo, &added, &removed, threshold)? {
+            if opts.verbose || !m.is_exact(&old) || !m.is_exact(&new) {
                 out.push(Message::Status(
                     format!(
-                        "recording removal of {} as rename to {} (100% similar)\n",
-                        show(opts.display.ui, old),
-                        show(opts.display.ui, new)
+                        "recording removal of {} as rename to {} ({}% similar)\n",
+                        show(opts.display.ui, &old),
+                        show(opts.display.ui, &new),
+                        (score * 100.0) as i64
                     )
                     .raw(),
                 ));
             }
+            renames.push((old, new));
         }
     }
     let files = m.files();
@@ -664,42 +673,4 @@ pub fn addremove(
         }
     }
     Ok(bad.iter().any(|f| files.contains(f)))
-}
-
-/// hg's exact rename detection: each added file (in order) whose content
-/// equals a removed file's content in the parent (empty files never
-/// match) is a rename of the first such file. Returns `(old, new)` pairs.
-fn exact_renames(
-    repo: &Repo,
-    added: &[Vec<u8>],
-    removed: &[Vec<u8>],
-) -> RepoResult<Vec<(Vec<u8>, Vec<u8>)>> {
-    let parent = repo.manifest_of(repo.working_parent()?)?;
-    let mut removed_data: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    for f in removed {
-        if let Some((node, _)) = parent.get(f) {
-            let data = repo.file_content(f, &node)?;
-            if !data.is_empty() {
-                removed_data.push((f.clone(), data));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for f in added {
-        let full = os_path(repo.root(), f);
-        let data = match std::fs::symlink_metadata(&full) {
-            Ok(md) if md.file_type().is_symlink() => std::fs::read_link(&full)
-                .map(|t| t.as_os_str().as_bytes().to_vec())
-                .unwrap_or_default(),
-            Ok(_) => std::fs::read(&full).unwrap_or_default(),
-            Err(_) => continue,
-        };
-        if data.is_empty() {
-            continue;
-        }
-        if let Some((old, _)) = removed_data.iter().find(|(_, d)| *d == data) {
-            out.push((old.clone(), f.clone()));
-        }
-    }
-    Ok(out)
 }

@@ -52,8 +52,8 @@ pub enum Operation {
     Add,
     Forget,
     Remove(tracking::RemoveMode),
-    /// With this similarity (0 or 100).
-    AddRemove(u32),
+    /// With this similarity (a percentage, 0 for none).
+    AddRemove(f64),
 }
 
 /// Runs a tracking operation under the wlock and writes the dirstate.

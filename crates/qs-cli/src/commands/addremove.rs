@@ -1,5 +1,5 @@
 //! `qs addremove`: track every new file and forget every missing one,
-//! recording exact renames (`-s 100`, the default).
+//! recording renames by similarity (`-s`, exact renames by default).
 
 use super::add::{run_tracking, Operation, DRY_RUN_OPT, SUBREPOS_OPT, WALK_OPTS};
 use super::{CommandDef, Invocation, RepoNeed};
@@ -30,7 +30,7 @@ pub const COMMAND: CommandDef = CommandDef {
 };
 
 /// hg's parsing of `-s/--similarity` (a number from 0 to 100).
-pub fn parse_similarity(value: Option<&str>, default: u32) -> CliResult<u32> {
+pub fn parse_similarity(value: Option<&str>, default: f64) -> CliResult<f64> {
     let Some(text) = value.filter(|v| !v.is_empty()) else {
         return Ok(default);
     };
@@ -38,20 +38,16 @@ pub fn parse_similarity(value: Option<&str>, default: u32) -> CliResult<u32> {
         .trim()
         .parse()
         .map_err(|_| CliError::abort("similarity must be a number"))?;
-    if !(0.0..=100.0).contains(&number) {
+    // Written as hg compares, so that `nan` passes (and finds nothing).
+    #[allow(clippy::manual_range_contains)]
+    if number < 0.0 || number > 100.0 {
         return Err(CliError::abort("similarity must be between 0 and 100"));
     }
-    if number > 0.0 && number < 100.0 {
-        return Err(CliError::abort_hint(
-            "similarity below 100 is not supported by qs yet",
-            "use Mercurial's 'hg' for this command line",
-        ));
-    }
-    Ok(number as u32)
+    Ok(number)
 }
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     super::unsupported_options(inv, &["subrepos"])?;
-    let similarity = parse_similarity(inv.opts.value("similarity"), 100)?;
+    let similarity = parse_similarity(inv.opts.value("similarity"), 100.0)?;
     run_tracking(inv, Operation::AddRemove(similarity))
 }

@@ -101,7 +101,7 @@ fn given_message(inv: &Invocation<'_, '_>) -> CliResult<Option<Vec<u8>>> {
     let path = inv.cwd.join(file);
     match std::fs::read(&path) {
         Ok(bytes) => {
-            let lines: Vec<&[u8]> = split_lines(&bytes);
+            let lines: Vec<&[u8]> = qs_repo::util::split_lines(&bytes);
             Ok(Some(lines.join(&b'\n')))
         }
         Err(e) => Err(CliError::abort(format!(
@@ -109,27 +109,6 @@ fn given_message(inv: &Invocation<'_, '_>) -> CliResult<Option<Vec<u8>>> {
             qs_repo::util::strerror(&e)
         ))),
     }
-}
-
-/// Python's `splitlines` on `\n`, `\r\n` and `\r`.
-fn split_lines(text: &[u8]) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < text.len() {
-        if text[i] == b'\n' || text[i] == b'\r' {
-            out.push(&text[start..i]);
-            if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
-                i += 1;
-            }
-            start = i + 1;
-        }
-        i += 1;
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out
 }
 
 /// The committer (hg's `ui.username`): `-u`, `HGUSER`, `ui.username`
@@ -177,6 +156,12 @@ pub(crate) fn new_commit_phase(inv: &Invocation<'_, '_>) -> CliResult<Phase> {
     if inv.opts.flag("draft") {
         return Ok(Phase::Draft);
     }
+    configured_new_commit_phase(inv)
+}
+
+/// The `phases.new-commit` setting (draft when unset), refused like hg
+/// when it names no phase.
+pub fn configured_new_commit_phase(inv: &Invocation<'_, '_>) -> CliResult<Phase> {
     let Some(value) = inv.config.get_str("phases", "new-commit") else {
         return Ok(Phase::Draft);
     };
@@ -572,7 +557,7 @@ fn addremove_first(
         remove_empty_dirs: true,
     };
     let mut messages = Vec::new();
-    let result = qs_repo::tracking::addremove(repo, ds, 0, &opts, &mut messages);
+    let result = qs_repo::tracking::addremove(repo, ds, 0.0, &opts, &mut messages);
     super::wlock::show_messages(ui, &messages)?;
     if result? {
         return Err(CliError::abort(

@@ -39,8 +39,10 @@ pub mod recover;
 pub mod remove;
 pub mod rename;
 pub mod resolve;
+pub mod revert;
 pub mod root;
 pub mod status;
+pub mod summary;
 pub mod tag;
 pub mod tags;
 pub mod update;
@@ -154,8 +156,10 @@ pub const COMMANDS: &[&CommandDef] = &[
     &remove::COMMAND,
     &rename::COMMAND,
     &resolve::COMMAND,
+    &revert::COMMAND,
     &root::COMMAND,
     &status::COMMAND,
+    &summary::COMMAND,
     &tag::COMMAND,
     &tags::COMMAND,
     &update::COMMAND,

@@ -204,9 +204,32 @@ fn compared_revisions(
 }
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
-    unsupported_options(inv, &["terse", "subrepos", "template"])?;
+    unsupported_options(inv, &["subrepos"])?;
+    let json = match inv.opts.value("template").filter(|t| !t.is_empty()) {
+        None => false,
+        Some("json") => true,
+        Some(_) => {
+            return Err(CliError::abort_hint(
+                "status templates other than -T json are not supported by qs yet",
+                "use Mercurial's 'hg' for this command line",
+            ))
+        }
+    };
     let repo = require(&inv.repo)?;
     let compared = compared_revisions(inv, repo)?;
+    let revs_given = !inv.opts.list("rev").is_empty();
+    let terse: Vec<u8> = match inv.opts.value("terse") {
+        Some(t) => crate::context::arg_bytes(t),
+        None if revs_given => Vec::new(),
+        None => inv
+            .config
+            .get_str("commands", "status.terse")
+            .map(|t| t.into_bytes())
+            .unwrap_or_default(),
+    };
+    if revs_given && !terse.is_empty() {
+        return Err(CliError::abort("cannot use --terse with --rev"));
+    }
     let root = repo.root().to_path_buf();
     let cwd = {
         use std::os::unix::ffi::OsStrExt;
@@ -234,9 +257,10 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         exclude: to_bytes(inv.opts.list("exclude")),
         cwd,
         ignore_files: extra_ignore_files(inv),
-        list_clean: show.contains(&"clean"),
-        list_unknown: show.contains(&"unknown"),
-        list_ignored: show.contains(&"ignored"),
+        // Tersing needs every clean and unknown file.
+        list_clean: show.contains(&"clean") || !terse.is_empty(),
+        list_unknown: show.contains(&"unknown") || !terse.is_empty(),
+        list_ignored: show.contains(&"ignored") || terse.contains(&b'i'),
         with_copies: false,
     };
     let forced = match inv.config.get_str("commands", "status.relative") {
@@ -262,12 +286,15 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         Some((base, target)) => {
             qs_repo::status::status_against(repo, base, target, &request, &mut warnings)
         }
-        None => qs_repo::status::status(repo, &request, &mut warnings),
+        None => qs_repo::status::status_recording_fixups(repo, &request, &mut warnings),
     };
     for warning in &warnings {
         inv.ui.warn(&String::from_utf8_lossy(warning))?;
     }
-    let status = status?;
+    let mut status = status?;
+    if !terse.is_empty() {
+        status = qs_repo::status::terse(status, &terse)?;
+    }
 
     let shown = RelativePaths::new(&root, &inv.cwd);
     let display = |path: &[u8], rel: bool| -> Vec<u8> {
@@ -290,6 +317,29 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         b'\n'
     };
     let show_char = !inv.opts.flag("no-status");
+    if json {
+        let mut out = b"[".to_vec();
+        let mut first = true;
+        for (state, letter, _) in STATES {
+            if !show.contains(&state) {
+                continue;
+            }
+            for path in list(&status, state) {
+                let source = status
+                    .copies
+                    .iter()
+                    .find(|(dest, _)| dest == path)
+                    .filter(|_| show_copies)
+                    .map(|(_, source)| source);
+                out.extend_from_slice(if first { b"\n" } else { b",\n" });
+                first = false;
+                out.extend_from_slice(&json_item(path, source.map(Vec::as_slice), letter));
+            }
+        }
+        out.extend_from_slice(b"\n]\n");
+        inv.ui.write(&out)?;
+        return Ok(0);
+    }
     for (state, letter, label) in STATES {
         if !show.contains(&state) {
             continue;
@@ -323,4 +373,21 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         }
     }
     Ok(0)
+}
+
+/// One file as hg's JSON formatter writes it (keys sorted).
+fn json_item(path: &[u8], source: Option<&[u8]>, letter: u8) -> Vec<u8> {
+    use qs_repo::template::text::json_escape;
+    let mut out = b" {\n  \"itemtype\": \"file\",\n  \"path\": \"".to_vec();
+    out.extend_from_slice(&json_escape(path, false));
+    out.extend_from_slice(b"\",\n");
+    if let Some(source) = source {
+        out.extend_from_slice(b"  \"source\": \"");
+        out.extend_from_slice(&json_escape(source, false));
+        out.extend_from_slice(b"\",\n");
+    }
+    out.extend_from_slice(b"  \"status\": \"");
+    out.push(letter);
+    out.extend_from_slice(b"\"\n }");
+    out
 }

@@ -42,6 +42,9 @@ pub struct Scenario {
     /// Also compare the history (log, manifest, phases, bookmarks...),
     /// not only the working directory's state.
     pub history: bool,
+    /// Also compare every working file (kind, exec bit, content), for
+    /// commands that write them.
+    pub files: bool,
 }
 
 impl Scenario {
@@ -53,7 +56,14 @@ impl Scenario {
             cwd: String::new(),
             env: vec![("HGUSER".to_string(), "test".to_string())],
             history: true,
+            files: false,
         }
+    }
+
+    /// Also compares the working files themselves.
+    pub fn with_files(mut self) -> Scenario {
+        self.files = true;
+        self
     }
 
     /// Compares only the working directory's state afterwards.
@@ -207,6 +217,39 @@ fn age_working_files(dir: &Path) {
     }
 }
 
+/// Every working file below `dir` (not `.hg`): path, kind, exec bit and
+/// content (a symlink's target).
+fn working_files(root: &Path, dir: &Path, out: &mut String) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap().display().to_string();
+        if rel == ".hg" {
+            continue;
+        }
+        let md = std::fs::symlink_metadata(&path).unwrap();
+        if md.file_type().is_symlink() {
+            let target = std::fs::read_link(&path).unwrap();
+            out.push_str(&format!("{rel} -> {}\n", target.display()));
+        } else if md.is_dir() {
+            out.push_str(&format!("{rel}/\n"));
+            working_files(root, &path, out);
+        } else {
+            let exec = md.permissions().mode() & 0o111 != 0;
+            let content = std::fs::read(&path).unwrap_or_default();
+            out.push_str(&format!(
+                "{rel} exec={exec} {:?}\n",
+                String::from_utf8_lossy(&content)
+            ));
+        }
+    }
+}
+
 /// What hg reads from a repository after a scenario (each command's exit
 /// code, stdout and stderr).
 pub fn snapshot(root: &Path, home: &Path, history: bool) -> String {
@@ -273,7 +316,11 @@ fn run_with(s: &Scenario, tool: Tool, root: &Path, home: &Path) -> (Vec<Outcome>
         }
         outcomes.push(run_with_home(tool, &inv, home));
     }
-    (outcomes, snapshot(root, home, s.history))
+    let mut files = String::new();
+    if s.files {
+        working_files(root, root, &mut files);
+    }
+    (outcomes, files + &snapshot(root, home, s.history))
 }
 
 /// Runs the scenario under both tools; `Err` describes every difference.

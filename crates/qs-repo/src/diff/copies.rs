@@ -184,6 +184,47 @@ fn anchor(repo: &Repo, side: Side) -> RepoResult<Revision> {
     }
 }
 
+/// hg's `pathcopies` between two revisions neither of which is an
+/// ancestor of the other: the renames from the common ancestor to `left`
+/// reversed, chained with the copies from it to `right` (copies recorded
+/// the same way on both sides cancel out).
+fn through_common_ancestor(
+    repo: &Repo,
+    lrev: Revision,
+    rrev: Revision,
+    left: &SideInfo<'_>,
+    right: &SideInfo<'_>,
+    wanted: &dyn Fn(&[u8]) -> bool,
+) -> RepoResult<Copies> {
+    let base = crate::merge::ancestor(repo, lrev, rrev)?;
+    let base_manifest = repo.manifest_of(base)?;
+    let everything = |_: &[u8]| true;
+    let mut left_copies = committed_forward(repo, &base_manifest, left.manifest, &everything)?;
+    let mut right_copies = committed_forward(repo, &base_manifest, right.manifest, wanted)?;
+    let same: Vec<Vec<u8>> = left_copies
+        .iter()
+        .filter(|(k, v)| right_copies.get(*k) == Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in same {
+        left_copies.remove(&k);
+        right_copies.remove(&k);
+    }
+    // Renames only (a source still on the left was copied, not moved).
+    let mut backward = Copies::new();
+    for (dst, src) in left_copies {
+        if wanted(&src) && !left.contains(&src) {
+            backward.insert(src, dst);
+        }
+    }
+    let mut chained = backward.clone();
+    for (dst, src) in right_copies {
+        let origin = backward.get(&src).cloned().unwrap_or(src);
+        chained.insert(dst, origin);
+    }
+    Ok(chained)
+}
+
 /// hg's `pathcopies(left, right)`: `{destination on right: source on
 /// left}`. `wanted` filters destinations (the file patterns).
 pub fn path_copies(
@@ -222,6 +263,8 @@ pub fn path_copies(
             reversed.insert(v, k);
         }
         reversed
+    } else if left.side != Side::Working && right.side != Side::Working {
+        through_common_ancestor(repo, lrev, rrev, left, right, wanted)?
     } else {
         return Err(RepoError::Message(
             "copies between revisions that are not ancestors of one another \
