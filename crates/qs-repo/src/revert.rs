@@ -537,6 +537,13 @@ pub fn revert(
             )));
         };
         let data = repo.file_content(f, &node)?;
+        // hg's revert unlinks what is there first, and a directory in the
+        // way (even an empty one, which update would clear) fails it.
+        let full = full_path(root, f);
+        if std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir()) {
+            let eisdir = std::io::Error::from_raw_os_error(21);
+            return Err(RepoError::Store(StoreError::io(&full, eisdir)));
+        }
         crate::workfile::write(root, f, &data, flags).map(|_| ())
     };
     for (action, files) in &lists {
