@@ -123,7 +123,9 @@ impl Copier<'_, '_> {
             remove_empty_dirs: self.opts.remove_empty_dirs,
         };
         let m = tracking::matcher(self.repo, &opts, self.out)?;
-        let (found, _) = tracking::walk(self.repo, self.ds, &m, &opts, self.out)?;
+        let (found, bad) =
+            tracking::walk(self.repo, self.ds, &m, &opts.request.ignore_files, self.out)?;
+        tracking::report_bad(bad, opts.display.cwd, self.out);
         let mut srcs = Vec::new();
         for abs in found {
             let rel = self.ui(&abs);
@@ -425,7 +427,8 @@ pub fn forget_copies(
     out: &mut Vec<Message>,
 ) -> RepoResult<()> {
     let m = tracking::matcher(repo, opts, out)?;
-    let (found, _) = tracking::walk(repo, ds, &m, opts, out)?;
+    let (found, bad) = tracking::walk(repo, ds, &m, &opts.request.ignore_files, out)?;
+    tracking::report_bad(bad, opts.display.cwd, out);
     let (st, fixups) =
         crate::status::status_with_map(repo, &ds.map, &opts.request, &m, &mut Vec::new())?;
     for fixup in &fixups {

@@ -139,7 +139,7 @@ type Walked = (Vec<Vec<u8>>, Vec<(Vec<u8>, String)>);
 
 /// Warns about the bad names of a [`walk`] (paths shown by
 /// `cwd_display`) and returns them.
-fn report_bad(
+pub(crate) fn report_bad(
     bad: Vec<(Vec<u8>, String)>,
     cwd_display: &dyn Fn(&[u8]) -> Vec<u8>,
     out: &mut Vec<Message>,
