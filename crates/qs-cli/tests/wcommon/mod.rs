@@ -159,29 +159,38 @@ pub fn make_base(base: Base, root: &Path, home: &Path) {
             }
         }
         Base::Fixture(name) => common::copy_tree(&common::fixture(name), root),
-        Base::Built(script) => common::copy_tree(&built(script, home), root),
+        Base::Built(script) => common::copy_tree(&built(script), root),
     }
 }
 
 /// The repository `script` builds (see [`Base::Built`]), made on first use.
-fn built(script: &'static str, home: &Path) -> PathBuf {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static BUILT: OnceLock<Mutex<HashMap<&'static str, PathBuf>>> = OnceLock::new();
-    let mut cache = BUILT
-        .get_or_init(|| Mutex::new(HashMap::new()))
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    cache
-        .entry(script)
-        .or_insert_with(|| {
-            let dir = tempfile::tempdir().unwrap().keep();
-            let root = dir.join("repo");
-            make_base(Base::Init(&[]), &root, home);
-            shell(&root, home, script);
-            root
-        })
-        .clone()
+fn built(script: &'static str) -> PathBuf {
+    PathBuf::from(template(&[], script))
+}
+
+/// Where the repositories shared within this test process live: below
+/// cargo's temporary directory for this target, one folder per process;
+/// the folders of processes that have ended are removed.
+fn shared_dir() -> &'static Path {
+    use std::sync::OnceLock;
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wcommon");
+        if let Ok(entries) = std::fs::read_dir(&base) {
+            for entry in entries.flatten() {
+                let pid = entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|n| n.parse::<u32>().ok());
+                if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = base.join(std::process::id().to_string());
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
 }
 
 const BACKDATE: &str =
@@ -400,7 +409,7 @@ pub fn template(config: &'static [&'static str], script: &str) -> &'static str {
     if let Some(path) = made.get(&key) {
         return path;
     }
-    let dir = tempfile::tempdir().unwrap().keep();
+    let dir = shared_dir().join(made.len().to_string());
     let home = dir.join("home");
     std::fs::create_dir_all(&home).unwrap();
     let root = dir.join("repo");
