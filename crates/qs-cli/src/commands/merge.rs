@@ -72,16 +72,7 @@ fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
         super::update::clean_update(inv, target, tool, true)?;
         return Ok(0);
     }
-    let rev_opt = inv
-        .opts
-        .value("rev")
-        .filter(|r| !r.is_empty())
-        .map(str::to_string);
-    let node_arg = inv.opts.positionals.first().cloned();
-    if rev_opt.is_some() && node_arg.is_some() {
-        return Err(CliError::abort("please specify just one revision"));
-    }
-    let spec = node_arg.or(rev_opt);
+    let spec = super::rev_or_argument(inv)?;
     let target = match &spec {
         Some(s) => single_rev(inv, repo, s)?,
         None => {

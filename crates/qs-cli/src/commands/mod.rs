@@ -83,6 +83,21 @@ impl Invocation<'_, '_> {
     }
 }
 
+/// The one revision given as `-r REV` or as the argument, if any (hg's
+/// "please specify just one revision" when both are).
+pub fn rev_or_argument(inv: &Invocation<'_, '_>) -> CliResult<Option<String>> {
+    let rev_opt = inv
+        .opts
+        .value("rev")
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    let node_arg = inv.opts.positionals.first().cloned();
+    if rev_opt.is_some() && node_arg.is_some() {
+        return Err(CliError::abort("please specify just one revision"));
+    }
+    Ok(rev_opt.or(node_arg))
+}
+
 /// The opened repository, borrowed alone so `inv.ui` stays usable.
 pub fn require(repo: &Option<Repo>) -> CliResult<&Repo> {
     repo.as_ref()

@@ -178,16 +178,7 @@ fn update_check(inv: &Invocation<'_, '_>) -> UpdateCheck {
 
 fn run(inv: &mut Invocation<'_, '_>) -> CliResult<i32> {
     at_most_one(inv, &["clean", "check", "merge"])?;
-    let rev_opt = inv
-        .opts
-        .value("rev")
-        .filter(|r| !r.is_empty())
-        .map(str::to_string);
-    let node_arg = inv.opts.positionals.first().cloned();
-    if rev_opt.is_some() && node_arg.is_some() {
-        return Err(CliError::abort("please specify just one revision"));
-    }
-    let spec = rev_opt.or(node_arg);
+    let spec = super::rev_or_argument(inv)?;
     if spec.is_none()
         && inv.opts.value("date").is_none_or(str::is_empty)
         && super::wlock::config_bool(inv, "commands", "update.requiredest", false)?
