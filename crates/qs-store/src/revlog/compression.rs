@@ -45,6 +45,14 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+/// Frames declaring at most this many bytes are decompressed in one call
+/// whatever their compressed length.
+const ONE_SHOT_MIN: usize = 1 << 20;
+
+/// Beyond [`ONE_SHOT_MIN`], the largest expansion (declared size over
+/// compressed length) trusted enough to reserve the declared size.
+const ONE_SHOT_RATIO: usize = 64;
+
 /// Decompresses one zstd frame with this thread's reusable context.
 fn zstd_decompress(chunk: &[u8], cap: usize) -> Result<Vec<u8>, String> {
     ZSTD_CONTEXT.with(|cell| {
@@ -62,13 +70,22 @@ fn zstd_decompress(chunk: &[u8], cap: usize) -> Result<Vec<u8>, String> {
             .map_err(|code| format!("zstd: {}", zstd::zstd_safe::get_error_name(code)))?;
         // Frames written by hg record their content size: decompress in
         // one call into a buffer of exactly that size (several times
-        // faster than streaming for the small chunks revlogs hold).
+        // faster than streaming for the small chunks revlogs hold). The
+        // size comes from the file, so the buffer is only reserved up
+        // front when it is plausible for the chunk's length; anything
+        // else is streamed, growing with the data actually produced.
+        let one_shot_limit = ONE_SHOT_MIN.max(chunk.len().saturating_mul(ONE_SHOT_RATIO));
         if let Ok(Some(size)) = zstd::zstd_safe::get_frame_content_size(chunk) {
             let size = usize::try_from(size).unwrap_or(usize::MAX);
             if size > cap {
                 return Err(format!(
                     "zstd chunk decompresses to more than the {cap} bytes the index allows"
                 ));
+            }
+            if size > one_shot_limit {
+                let decoder =
+                    zstd::stream::read::Decoder::with_context(chunk, context).single_frame();
+                return read_capped(decoder, chunk.len(), cap, "zstd");
             }
             let mut out = Vec::with_capacity(size);
             context.decompress(&mut out, chunk).map_err(|code| {
@@ -155,6 +172,17 @@ mod tests {
         );
         assert_eq!(decompress(&frame, data.len()).as_deref(), Ok(&data[..]));
         assert!(decompress(&frame, data.len() - 1).is_err());
+    }
+
+    #[test]
+    fn implausible_declared_sizes_are_streamed() {
+        // 4 MiB of zeros compress to a few hundred bytes: past the one-shot
+        // limit, so the frame is streamed, with the same result.
+        let big = vec![0u8; 4 << 20];
+        let zs = zstd::bulk::compress(&big, 3).expect("zstd");
+        assert!(zs.len() * ONE_SHOT_RATIO < big.len());
+        assert_eq!(decompress(&zs, big.len()).as_deref(), Ok(&big[..]));
+        assert!(decompress(&zs, big.len() - 1).is_err());
     }
 
     #[test]
